@@ -1,0 +1,87 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checkpoint document: a format version and one position per stream. Positions are opaque here;
+ * each stream reads and writes its own.
+ *
+ * <pre>{"version": 1, "streams": {"audit_logs": {...}, "incremental_tickets": {...}}}</pre>
+ */
+public record Checkpoint(Map<String, ObjectNode> streams) {
+
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static Checkpoint empty() {
+        return new Checkpoint(Map.of());
+    }
+
+    public Optional<ObjectNode> position(String stream) {
+        return Optional.ofNullable(streams.get(stream));
+    }
+
+    public Checkpoint with(String stream, ObjectNode position) {
+        Map<String, ObjectNode> copy = new LinkedHashMap<>(streams);
+        copy.put(stream, position);
+        return new Checkpoint(Map.copyOf(copy));
+    }
+
+    public byte[] toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", FORMAT_VERSION);
+        ObjectNode s = root.putObject("streams");
+        streams.keySet().stream().sorted().forEach(k -> s.set(k, streams.get(k)));
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Checkpoint parse(byte[] content, String location) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new CorruptCheckpointException(location, "not JSON (" + e.getOriginalMessage() + ")");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (root == null || !root.isObject()) throw new CorruptCheckpointException(location, "not a JSON object");
+        if (!root.has("version") && (root.has("audit_logs") || root.has("incremental_tickets"))) {
+            throw new CorruptCheckpointException(location, "it is the reference Lambda's state file, whose saved links"
+                    + " cannot be resumed; point STATE_KEY at a new key (outside S3_PREFIX)");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isInt()) throw new CorruptCheckpointException(location, "no \"version\" number");
+        if (version.intValue() != FORMAT_VERSION) {
+            throw new CorruptCheckpointException(location, "format version " + version.intValue()
+                    + " is not supported by this collector (it reads version " + FORMAT_VERSION + ")");
+        }
+        JsonNode streams = root.get("streams");
+        if (streams == null || !streams.isObject()) throw new CorruptCheckpointException(location, "no \"streams\" object");
+        Map<String, ObjectNode> positions = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = streams.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isObject()) {
+                throw new CorruptCheckpointException(location, "the position of stream " + e.getKey() + " is not an object");
+            }
+            positions.put(e.getKey(), (ObjectNode) e.getValue());
+        }
+        return new Checkpoint(Map.copyOf(positions));
+    }
+
+    @Override
+    public String toString() {
+        return new String(toJson(), StandardCharsets.UTF_8);
+    }
+}

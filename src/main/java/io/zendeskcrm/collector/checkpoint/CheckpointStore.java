@@ -1,0 +1,26 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import java.util.Optional;
+
+/**
+ * Durable home of the checkpoint document. Every write is a compare-and-swap against the version
+ * last read, so two runs can never silently overwrite each other's progress.
+ */
+public interface CheckpointStore {
+
+    /** The stored document and its version, or empty when none exists yet. */
+    Optional<Stored> load();
+
+    /**
+     * Replaces the document if its version is still {@code expectedVersion} ({@code null}: only if none
+     * exists) and returns the new version.
+     *
+     * @throws CheckpointConflictException when another writer changed it first
+     */
+    String commit(byte[] content, String expectedVersion);
+
+    /** Where the checkpoint lives, for messages. */
+    String location();
+
+    record Stored(byte[] content, String version) {}
+}

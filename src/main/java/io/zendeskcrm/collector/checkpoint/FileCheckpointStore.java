@@ -1,0 +1,74 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The checkpoint as a local file. The version is the content's SHA-256; a compare-and-swap holds an
+ * OS file lock and replaces the file by an atomic rename, so a crash leaves the old or the new file.
+ */
+public final class FileCheckpointStore implements CheckpointStore {
+    private final Path file;
+
+    public FileCheckpointStore(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public Optional<Stored> load() {
+        try {
+            byte[] content = Files.readAllBytes(file);
+            return Optional.of(new Stored(content, sha256(content)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint " + file, e);
+        }
+    }
+
+    @Override
+    public String commit(byte[] content, String expectedVersion) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                String current = load().map(Stored::version).orElse(null);
+                if (!java.util.Objects.equals(current, expectedVersion)) throw new CheckpointConflictException(location());
+                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+                Files.write(tmp, content);
+                try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    sync.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return sha256(content);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint " + file, e);
+        }
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import java.util.Arrays;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The checkpoint as one S3 object, replaced with conditional writes ({@code If-Match} / {@code If-None-Match: *}). */
+public final class S3CheckpointStore implements CheckpointStore {
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+
+    public S3CheckpointStore(S3Client s3, String bucket, String key) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+    }
+
+    @Override
+    public Optional<Stored> load() {
+        try {
+            ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            return Optional.of(new Stored(got.asByteArray(), got.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String commit(byte[] content, String expectedVersion) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
+        if (expectedVersion == null) {
+            put.ifNoneMatch("*");
+        } else {
+            put.ifMatch(expectedVersion);
+        }
+        try {
+            return s3.putObject(put.build(), RequestBody.fromBytes(content)).eTag();
+        } catch (S3Exception e) {
+            if (e.statusCode() != 412 && e.statusCode() != 409) throw e;
+            // A 412 can be this very write: the SDK retried after a first attempt that did land.
+            // Only the stored content can tell that apart from another run's write.
+            return load().filter(now -> Arrays.equals(now.content(), content))
+                    .map(Stored::version)
+                    .orElseThrow(() -> new CheckpointConflictException(location()));
+        }
+    }
+
+    @Override
+    public String location() {
+        return "s3://" + bucket + "/" + key;
+    }
+}

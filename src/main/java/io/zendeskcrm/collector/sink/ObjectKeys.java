@@ -1,0 +1,46 @@
+package io.zendeskcrm.collector.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+
+/**
+ * Object keys, a pure function of the stream and the checkpoint position a page was read from:
+ *
+ * <pre>{prefix}/{stream}/{yyyy}/{MM}/{dd}/{yyyyMMdd'T'HHmmss'Z'}-{fingerprint}{extension}</pre>
+ *
+ * The date is the position's time, not the wall clock, and the fingerprint is a hash of the whole
+ * position. A re-run from the same checkpoint therefore rewrites the same key (no duplicate), and two
+ * different pages never share one, because every written page moves the position.
+ */
+public final class ObjectKeys {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final String prefix;
+    private final String extension;
+
+    /** @param prefix already normalised: no leading, trailing or doubled slash; may be empty */
+    public ObjectKeys(String prefix, String extension) {
+        this.prefix = prefix;
+        this.extension = extension;
+    }
+
+    public String of(String stream, Instant positionTime, String canonicalPosition) {
+        String name = DAY.format(positionTime) + "/" + STAMP.format(positionTime) + "-" + fingerprint(canonicalPosition) + extension;
+        return (prefix.isEmpty() ? "" : prefix + "/") + stream + "/" + name;
+    }
+
+    static String fingerprint(String canonicalPosition) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalPosition.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
