@@ -39,7 +39,7 @@ public record Settings(
         boolean addTimestamp,
         Duration auditLogOverlap,
         Duration auditLogDelay,
-        String schedule) {
+        Optional<URI> s3Endpoint) {
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
@@ -104,10 +104,10 @@ public record Settings(
         boolean addTimestamp = r.bool("ADD_TIMESTAMP", true);
         Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 600, 0, 86_400));
         Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", 60, 0, 86_400));
-        String schedule = r.optional("SCHEDULE").orElse("1h");
+        Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, authMode, email, apiToken, bearer,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
-                schedule);
+                s3Endpoint);
     }
 
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */
@@ -152,6 +152,16 @@ public record Settings(
                     + " ZENDESK_ALLOW_HTTP=true permits it for a test server)");
         }
         return uri;
+    }
+
+    private static URI s3Endpoint(String raw) {
+        try {
+            URI uri = new URI(raw);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) return uri;
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new SettingsException("AWS_ENDPOINT_URL_S3 (" + raw + ") must be an http(s) URL such as http://localhost:9000");
     }
 
     private static List<String> resources(String raw) {

@@ -1,0 +1,29 @@
+package io.zendeskcrm.collector;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What one stream did in one run.
+ *
+ * @param more        true when the run stopped at {@code MAX_PAGES} before the end of the stream
+ * @param position    the committed position after the run
+ * @param lagSeconds  how far the committed position is behind the run's start
+ * @param error       why the stream failed (no credentials, no record data), or null
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StreamResult(
+        String stream,
+        boolean ok,
+        int pages,
+        long records,
+        boolean more,
+        long requests,
+        long retries,
+        @JsonProperty("throttled_waits") long throttledWaits,
+        ObjectNode position,
+        @JsonProperty("lag_seconds") Long lagSeconds,
+        String error) {}

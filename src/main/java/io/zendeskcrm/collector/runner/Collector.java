@@ -1,0 +1,142 @@
+package io.zendeskcrm.collector.runner;
+
+import io.zendeskcrm.collector.CollectorJob;
+import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.checkpoint.CheckpointStore;
+import io.zendeskcrm.collector.checkpoint.FileCheckpointStore;
+import io.zendeskcrm.collector.checkpoint.S3CheckpointStore;
+import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.sink.LocalDirectorySink;
+import io.zendeskcrm.collector.sink.NdjsonEncoder;
+import io.zendeskcrm.collector.sink.ObjectKeys;
+import io.zendeskcrm.collector.sink.RecordSink;
+import io.zendeskcrm.collector.sink.S3Sink;
+import io.zendeskcrm.collector.zendesk.AuditLogStream;
+import io.zendeskcrm.collector.zendesk.RequestStats;
+import io.zendeskcrm.collector.zendesk.Sleeper;
+import io.zendeskcrm.collector.zendesk.TicketStream;
+import io.zendeskcrm.collector.zendesk.TimestampField;
+import io.zendeskcrm.collector.zendesk.ZendeskApi;
+import io.zendeskcrm.collector.zendesk.ZendeskClient;
+import io.zendeskcrm.collector.zendesk.ZendeskStream;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Builds one pass from the settings and runs it. Every run mode (Lambda, {@code once}, the schedule)
+ * comes through here, so they share one code path.
+ */
+@ApplicationScoped
+public class Collector {
+    private static final Logger LOG = Logger.getLogger(Collector.class);
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Sleeper sleeper;
+
+    /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
+    public RunSummary run() {
+        return run(Settings.load(Collector::config));
+    }
+
+    public RunSummary run(Settings settings) {
+        if (settings.stateKeyInsideDataPrefix() && settings.outputDir().isEmpty()) {
+            LOG.warnf("STATE_KEY (%s) lies inside S3_PREFIX (%s): a SecOps feed on that prefix will ingest the checkpoint"
+                    + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());
+        }
+        RequestStats stats = new RequestStats();
+        ZendeskApi api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(settings.zendeskBaseUrl())
+                .connectTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false) // a redirect must not carry the credentials elsewhere
+                .disableDefaultMapper(true)
+                .build(ZendeskApi.class);
+        ZendeskClient client = new ZendeskClient(api, authorization(settings), credentialNames(settings),
+                settings.httpRetries(), sleeper, stats);
+        TimestampField timestamp = TimestampField.of(settings.addTimestamp());
+        List<ZendeskStream> streams = new ArrayList<>();
+        for (String name : settings.resources()) {
+            streams.add(switch (name) {
+                case AuditLogStream.NAME -> new AuditLogStream(client, settings.lookback(), settings.startTime().orElse(null),
+                        settings.auditLogOverlap(), settings.auditLogDelay(), timestamp);
+                case TicketStream.NAME -> new TicketStream(client, settings.lookback(), settings.startTime().orElse(null), timestamp);
+                default -> throw new IllegalStateException("unknown stream " + name); // Settings rejects these
+            });
+        }
+        ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
+        NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
+        if (settings.outputDir().isPresent()) {
+            RecordSink sink = new LocalDirectorySink(settings.outputDir().get());
+            CheckpointStore store = new FileCheckpointStore(settings.outputDir().get().resolve(settings.stateKey()));
+            return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
+                    settings.destination()).run();
+        }
+        try (S3Client s3 = s3(settings)) {
+            String bucket = settings.bucket().orElseThrow();
+            RecordSink sink = new S3Sink(s3, bucket, settings.compression() == Settings.Compression.GZIP);
+            CheckpointStore store = new S3CheckpointStore(s3, bucket, settings.stateKey());
+            return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
+                    settings.destination()).run();
+        }
+    }
+
+    /**
+     * The Apache HTTP client, not the URL-connection one: against S3-compatible servers the latter
+     * fails a share of uploads on the first attempt, which turns conditional checkpoint writes into
+     * ambiguous 412s and costs retries.
+     */
+    private static S3Client s3(Settings settings) {
+        S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (settings.s3Endpoint().isPresent()) {
+            builder.endpointOverride(settings.s3Endpoint().get()).forcePathStyle(true);
+            builder.region(regionOr(Region.US_EAST_1));
+        }
+        return builder.build();
+    }
+
+    private static Region regionOr(Region fallback) {
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    private static String authorization(Settings settings) {
+        return switch (settings.authMode()) {
+            case TOKEN -> "Basic " + Base64.getEncoder().encodeToString(
+                    (settings.email().orElseThrow() + "/token:" + settings.apiToken().orElseThrow().reveal())
+                            .getBytes(StandardCharsets.UTF_8));
+            case BEARER -> "Bearer " + settings.bearerToken().orElseThrow().reveal();
+        };
+    }
+
+    private static String credentialNames(Settings settings) {
+        return switch (settings.authMode()) {
+            case TOKEN -> "ZENDESK_EMAIL and ZENDESK_API_TOKEN (AUTH_MODE=token)";
+            case BEARER -> "ZENDESK_BEARER_TOKEN (AUTH_MODE=bearer)";
+        };
+    }
+
+    static Optional<String> config(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+    }
+}

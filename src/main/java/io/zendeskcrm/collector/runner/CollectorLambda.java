@@ -1,0 +1,37 @@
+package io.zendeskcrm.collector.runner;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.zendeskcrm.collector.RunSummary;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/**
+ * One pass per scheduled invocation. A pass with a failed stream fails the invocation, so Lambda's
+ * error metric, retries and the dead-letter queue see it; a replayed invocation is harmless because
+ * keys are deterministic and the checkpoint is compare-and-swap.
+ */
+@Named("collector")
+public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummary> {
+
+    @Inject
+    Collector collector;
+
+    @Inject
+    SummaryLog summaryLog;
+
+    @Override
+    public RunSummary handleRequest(ScheduledEvent event, Context context) {
+        RunSummary summary = collector.run();
+        summaryLog.log(summary);
+        if (!summary.ok()) throw new CollectionFailedException(summary.failures());
+        return summary;
+    }
+
+    /** The invocation's error: the failed streams' messages. */
+    public static class CollectionFailedException extends RuntimeException {
+        CollectionFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.zendeskcrm.collector.runner;
+
+/** What the executable does, from its arguments and whether it runs inside Lambda. */
+public enum RunMode {
+    /** {@code once}: one pass, a summary on stdout, the exit status says whether it succeeded. */
+    ONCE,
+    /** No argument outside Lambda: a pass on every {@code SCHEDULE} tick until stopped. */
+    SCHEDULE,
+    /** Inside Lambda (the native bootstrap starts with no argument): only serve invocations. */
+    LAMBDA,
+    /** Anything else. */
+    USAGE;
+
+    /** @param lambdaRuntimeApi the value of {@code AWS_LAMBDA_RUNTIME_API}, set only inside Lambda */
+    public static RunMode of(String[] args, String lambdaRuntimeApi) {
+        if (args.length == 1 && args[0].equals("once")) return ONCE;
+        if (args.length > 0) return USAGE;
+        return lambdaRuntimeApi != null && !lambdaRuntimeApi.isBlank() ? LAMBDA : SCHEDULE;
+    }
+
+    public static RunMode current(String[] args) {
+        return of(args, Collector.config("AWS_LAMBDA_RUNTIME_API").orElse(null));
+    }
+}

@@ -1,0 +1,30 @@
+package io.zendeskcrm.collector.zendesk;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts requests, retries and rate-limit waits per stream, for the run summary and metrics. */
+public final class RequestStats {
+    public record Counts(long requests, long retries, long throttledWaits) {}
+
+    private final Map<String, LongAdder[]> byStream = new ConcurrentHashMap<>();
+
+    void request(String stream) {
+        counters(stream)[0].increment();
+    }
+
+    void retry(String stream, boolean throttled) {
+        counters(stream)[1].increment();
+        if (throttled) counters(stream)[2].increment();
+    }
+
+    public Counts of(String stream) {
+        LongAdder[] c = counters(stream);
+        return new Counts(c[0].sum(), c[1].sum(), c[2].sum());
+    }
+
+    private LongAdder[] counters(String stream) {
+        return byStream.computeIfAbsent(stream, s -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+    }
+}

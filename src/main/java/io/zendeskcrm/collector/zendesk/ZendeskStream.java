@@ -1,0 +1,28 @@
+package io.zendeskcrm.collector.zendesk;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Optional;
+
+/** One Zendesk endpoint read as a resumable stream of pages. Positions are the checkpoint's JSON for this stream. */
+public interface ZendeskStream {
+
+    /** The stream's name in {@code RESOURCES}, object keys and the checkpoint. */
+    String name();
+
+    /** Where a stream with no checkpoint starts. */
+    ObjectNode initialPosition(Instant now);
+
+    /**
+     * The position the next request reads from, or empty when there is nothing to read yet. It may
+     * differ from {@code position} (a new time window is opened); the caller commits it before
+     * fetching, so a re-run after a crash reads exactly the same request.
+     */
+    Optional<ObjectNode> nextRequest(ObjectNode position, Instant now);
+
+    /** Reads the page at a position returned by {@link #nextRequest}. */
+    Page fetch(ObjectNode request, Instant now);
+
+    /** The time up to which the stream has been collected, for the lag figure. */
+    Instant positionTime(ObjectNode position);
+}
