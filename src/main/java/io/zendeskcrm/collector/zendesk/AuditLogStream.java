@@ -75,7 +75,7 @@ public final class AuditLogStream implements ZendeskStream {
         String after = window.path("after_cursor").isTextual() ? window.get("after_cursor").asText() : null;
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
         JsonNode body = client.get(NAME, where, SCOPE_HINT,
-                api -> api.auditLogs(null, List.of(start.toString(), end.toString()), "created_at", PAGE_SIZE, after));
+                (api, auth) -> api.auditLogs(auth, List.of(start.toString(), end.toString()), "created_at", PAGE_SIZE, after));
         return page(window, body);
     }
 

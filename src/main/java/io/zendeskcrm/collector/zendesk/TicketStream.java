@@ -65,7 +65,7 @@ public final class TicketStream implements ZendeskStream {
         Long startTime = cursor == null ? requiredLong(position, "start_time") : null;
         String where = cursor != null ? "cursor " + cursor : "start_time " + startTime;
         JsonNode body = client.get(NAME, where, SCOPE_HINT,
-                api -> api.tickets(null, startTime, cursor, PAGE_SIZE, "all"));
+                (api, auth) -> api.tickets(auth, startTime, cursor, PAGE_SIZE, "all"));
         return page(position, body);
     }
 

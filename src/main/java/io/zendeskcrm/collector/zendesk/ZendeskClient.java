@@ -7,7 +7,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Sends Zendesk requests with the credentials and decides, in this one place, what a failure means:
@@ -50,13 +49,13 @@ public final class ZendeskClient {
      * @param where     the position being read (a cursor or a time window; never a secret), for messages
      * @param scopeHint what a 403 means for this endpoint
      */
-    public JsonNode get(String stream, String where, String scopeHint, Function<ZendeskApi, Response> request) {
+    public JsonNode get(String stream, String where, String scopeHint, Call request) {
         for (int attempt = 1; ; attempt++) {
             stats.request(stream);
             Duration wait;
             String problem;
             boolean throttled = false;
-            try (Response response = request.apply(api)) {
+            try (Response response = request.send(api, authorization)) {
                 int status = response.getStatus();
                 if (status == 200) {
                     Optional<JsonNode> body = parse(response);
@@ -96,6 +95,12 @@ public final class ZendeskClient {
                 throw new ZendeskException(stream + ": interrupted while waiting to retry", true);
             }
         }
+    }
+
+    /** One request to one endpoint, given the API and the Authorization header to send. */
+    @FunctionalInterface
+    public interface Call {
+        Response send(ZendeskApi api, String authorization);
     }
 
     private static Optional<JsonNode> parse(Response response) {

@@ -1,0 +1,253 @@
+package io.zendeskcrm.collector.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.QueryParameter;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition;
+
+/**
+ * A Zendesk account in memory, served through WireMock: the cursor ticket export and cursor-paginated
+ * audit logs with the semantics the collector relies on (ordering, cursors, {@code end_of_stream},
+ * the one-minute export delay, audit records that become visible late), plus injected faults.
+ */
+public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
+    public static final String NAME = "fake-zendesk";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE }
+
+    private record TicketVersion(long id, long generatedTimestamp, String status, String subject) {}
+
+    private record AuditRecord(long id, Instant createdAt, Instant visibleAt, String action) {}
+
+    private final Supplier<Instant> clock;
+    private final String expectedAuthorization;
+    private final Map<Long, TicketVersion> tickets = new LinkedHashMap<>();
+    private final List<AuditRecord> audits = new ArrayList<>();
+    private final Deque<Fault> scheduledFaults = new ArrayDeque<>();
+    private Random random;
+    private double faultRate;
+    private int ticketPageSize = 1000;
+    private long requests;
+
+    public FakeZendesk(Supplier<Instant> clock, String expectedAuthorization) {
+        this.clock = clock;
+        this.expectedAuthorization = expectedAuthorization;
+    }
+
+    // ---- the account ----
+
+    public synchronized void reset() {
+        tickets.clear();
+        audits.clear();
+        scheduledFaults.clear();
+        random = null;
+        ticketPageSize = 1000;
+        requests = 0;
+    }
+
+    public synchronized void putTicket(long id, Instant changedAt, String status) {
+        tickets.put(id, new TicketVersion(id, changedAt.getEpochSecond(), status, "subject " + id));
+    }
+
+    public synchronized void addAudit(long id, Instant createdAt, Instant visibleAt) {
+        audits.add(new AuditRecord(id, createdAt, visibleAt, "update"));
+    }
+
+    public synchronized void ticketPageSize(int size) {
+        this.ticketPageSize = size;
+    }
+
+    /** The next requests fail with these faults, in order. */
+    public synchronized void failNext(Fault... faults) {
+        scheduledFaults.addAll(List.of(faults));
+    }
+
+    /** From now on a share of requests fails with a random fault. */
+    public synchronized void randomFaults(long seed, double rate) {
+        this.random = new Random(seed);
+        this.faultRate = rate;
+    }
+
+    public synchronized long requests() {
+        return requests;
+    }
+
+    /** Ticket id to generated_timestamp of its current version: what a complete export holds. */
+    public synchronized Map<Long, Long> currentTickets() {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        tickets.values().forEach(t -> out.put(t.id(), t.generatedTimestamp()));
+        return out;
+    }
+
+    public synchronized List<Long> auditIds() {
+        return audits.stream().map(AuditRecord::id).toList();
+    }
+
+    // ---- HTTP ----
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    @Override
+    public synchronized ResponseDefinition transform(ServeEvent event) {
+        requests++;
+        Request request = event.getRequest();
+        if (!expectedAuthorization.equals(request.getHeader("Authorization"))) {
+            return json(401, "{\"error\":\"Couldn't authenticate you\"}");
+        }
+        Fault fault = scheduledFaults.poll();
+        if (fault == null && random != null && random.nextDouble() < faultRate) {
+            fault = Fault.values()[random.nextInt(Fault.values().length)];
+        }
+        String path = request.getUrl().replaceAll("\\?.*", "");
+        String body;
+        if (path.equals("/api/v2/incremental/tickets/cursor.json")) {
+            body = ticketPage(request);
+        } else if (path.equals("/api/v2/audit_logs.json")) {
+            body = auditPage(request);
+        } else {
+            return json(404, "{\"error\":\"InvalidEndpoint\"}");
+        }
+        if (fault != null) return faulty(fault, body);
+        return json(200, body);
+    }
+
+    private String ticketPage(Request request) {
+        Instant now = clock.get();
+        long visibleUntil = now.getEpochSecond() - 60; // the export leaves out the last minute
+        long afterTs;
+        long afterId;
+        String cursor = param(request, "cursor");
+        if (cursor != null) {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
+            afterTs = Long.parseLong(parts[0]);
+            afterId = Long.parseLong(parts[1]);
+        } else {
+            long start = Long.parseLong(param(request, "start_time"));
+            if (start > visibleUntil) throw new IllegalArgumentException("start_time must be more than a minute ago");
+            afterTs = start;
+            afterId = -1;
+        }
+        int perPage = Math.min(ticketPageSize, Integer.parseInt(paramOr(request, "per_page", "1000")));
+        List<TicketVersion> candidates = tickets.values().stream()
+                .filter(t -> t.generatedTimestamp() <= visibleUntil)
+                .filter(t -> t.generatedTimestamp() > afterTs || (t.generatedTimestamp() == afterTs && t.id() > afterId))
+                .sorted(Comparator.comparingLong(TicketVersion::generatedTimestamp).thenComparingLong(TicketVersion::id))
+                .toList();
+        List<TicketVersion> page = candidates.subList(0, Math.min(perPage, candidates.size()));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("tickets");
+        long lastTs = afterTs;
+        long lastId = afterId;
+        for (TicketVersion t : page) {
+            ObjectNode n = arr.addObject();
+            n.put("id", t.id()).put("url", "https://example.zendesk.com/api/v2/tickets/" + t.id() + ".json")
+                    .put("subject", t.subject()).put("status", t.status())
+                    .put("updated_at", Instant.ofEpochSecond(t.generatedTimestamp()).toString())
+                    .put("generated_timestamp", t.generatedTimestamp());
+            lastTs = t.generatedTimestamp();
+            lastId = t.id();
+        }
+        String after = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((lastTs + ":" + lastId).getBytes(StandardCharsets.UTF_8));
+        out.put("after_cursor", after);
+        out.put("after_url", "https://example.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=" + after);
+        out.putNull("before_cursor");
+        out.putNull("before_url");
+        out.put("end_of_stream", candidates.size() <= perPage);
+        return out.toString();
+    }
+
+    private String auditPage(Request request) {
+        Instant now = clock.get();
+        List<String> window = request.queryParameter("filter[created_at][]").values();
+        Instant from = Instant.parse(window.get(0));
+        Instant to = Instant.parse(window.get(1));
+        int size = Integer.parseInt(paramOr(request, "page[size]", "100"));
+        if (!"created_at".equals(param(request, "sort"))) throw new IllegalArgumentException("expected sort=created_at");
+        String after = param(request, "page[after]");
+        String afterKey = after == null ? "" : new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+        List<AuditRecord> matching = audits.stream()
+                .filter(a -> !a.visibleAt().isAfter(now))
+                .filter(a -> !a.createdAt().isBefore(from) && !a.createdAt().isAfter(to))
+                .sorted(Comparator.comparing(AuditRecord::createdAt).thenComparingLong(AuditRecord::id))
+                .filter(a -> afterKey.isEmpty() || sortKey(a).compareTo(afterKey) > 0)
+                .toList();
+        List<AuditRecord> page = matching.subList(0, Math.min(size, matching.size()));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("audit_logs");
+        for (AuditRecord a : page) {
+            arr.addObject().put("id", a.id()).put("url", "https://example.zendesk.com/api/v2/audit_logs/" + a.id() + ".json")
+                    .put("action", a.action()).put("actor_id", 7).put("actor_name", "Admin")
+                    .put("source_type", "user").put("source_id", a.id()).put("ip_address", "203.0.113.9")
+                    .put("created_at", a.createdAt().toString());
+        }
+        ObjectNode meta = out.putObject("meta");
+        boolean more = matching.size() > size;
+        meta.put("has_more", more);
+        String cursor = page.isEmpty() ? null : Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(sortKey(page.get(page.size() - 1)).getBytes(StandardCharsets.UTF_8));
+        if (cursor != null) meta.put("after_cursor", cursor); else meta.putNull("after_cursor");
+        meta.putNull("before_cursor");
+        out.putObject("links").put("next", cursor == null ? null : "https://example.zendesk.com/api/v2/audit_logs.json?page[after]=" + cursor);
+        return out.toString();
+    }
+
+    /** A sortable key for (created_at, id): fixed-width so that string order is record order. */
+    private static String sortKey(AuditRecord a) {
+        return String.format("%019d:%019d", a.createdAt().toEpochMilli(), a.id());
+    }
+
+    private static ResponseDefinition faulty(Fault fault, String body) {
+        return switch (fault) {
+            case HTTP_500 -> json(500, "{\"error\":\"InternalError\"}");
+            case RESET -> responseDefinition().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
+            case MALFORMED_CHUNK -> responseDefinition().withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK).build();
+            case TRUNCATED_BODY -> json(200, body.substring(0, body.length() / 2));
+            case THROTTLE_WITH_RETRY_AFTER -> responseDefinition().withStatus(429).withHeader("Retry-After", "1")
+                    .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
+            case THROTTLE_BARE -> json(429, "{\"error\":\"TooManyRequests\"}");
+        };
+    }
+
+    private static ResponseDefinition json(int status, String body) {
+        return responseDefinition().withStatus(status).withHeader("Content-Type", "application/json").withBody(body).build();
+    }
+
+    private static String param(Request request, String name) {
+        QueryParameter p = request.queryParameter(name);
+        return p.isPresent() ? p.firstValue() : null;
+    }
+
+    private static String paramOr(Request request, String name, String def) {
+        String v = param(request, name);
+        return v == null ? def : v;
+    }
+}
