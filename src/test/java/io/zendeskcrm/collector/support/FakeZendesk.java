@@ -47,6 +47,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private Random random;
     private double faultRate;
     private int ticketPageSize = 1000;
+    private long exportLagSeconds = 60;
+    private int delayMillis;
     private long requests;
 
     public FakeZendesk(Supplier<Instant> clock, String expectedAuthorization) {
@@ -62,6 +64,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         scheduledFaults.clear();
         random = null;
         ticketPageSize = 1000;
+        exportLagSeconds = 60;
+        delayMillis = 0;
         requests = 0;
     }
 
@@ -71,6 +75,16 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     public synchronized void addAudit(long id, Instant createdAt, Instant visibleAt) {
         audits.add(new AuditRecord(id, createdAt, visibleAt, "update"));
+    }
+
+    /** How recent a change the ticket export leaves out (Zendesk: one minute). */
+    public synchronized void exportLag(java.time.Duration lag) {
+        this.exportLagSeconds = lag.toSeconds();
+    }
+
+    /** Every answer waits this long, to make a run last. */
+    public synchronized void responseDelay(java.time.Duration delay) {
+        this.delayMillis = (int) delay.toMillis();
     }
 
     public synchronized void ticketPageSize(int size) {
@@ -120,7 +134,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         requests++;
         Request request = event.getRequest();
         if (!expectedAuthorization.equals(request.getHeader("Authorization"))) {
-            return json(401, "{\"error\":\"Couldn't authenticate you\"}");
+            return json(401, "{\"error\":\"Couldn't authenticate you\"}", 0);
         }
         Fault fault = scheduledFaults.poll();
         if (fault == null && random != null && random.nextDouble() < faultRate) {
@@ -133,15 +147,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         } else if (path.equals("/api/v2/audit_logs.json")) {
             body = auditPage(request);
         } else {
-            return json(404, "{\"error\":\"InvalidEndpoint\"}");
+            return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
         }
         if (fault != null) return faulty(fault, body);
-        return json(200, body);
+        return json(200, body, delayMillis);
     }
 
     private String ticketPage(Request request) {
         Instant now = clock.get();
-        long visibleUntil = now.getEpochSecond() - 60; // the export leaves out the last minute
+        long visibleUntil = now.getEpochSecond() - exportLagSeconds; // the export leaves out the last minute
         long afterTs;
         long afterId;
         String cursor = param(request, "cursor");
@@ -227,18 +241,19 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     private static ResponseDefinition faulty(Fault fault, String body) {
         return switch (fault) {
-            case HTTP_500 -> json(500, "{\"error\":\"InternalError\"}");
+            case HTTP_500 -> json(500, "{\"error\":\"InternalError\"}", 0);
             case RESET -> responseDefinition().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
             case MALFORMED_CHUNK -> responseDefinition().withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK).build();
-            case TRUNCATED_BODY -> json(200, body.substring(0, body.length() / 2));
+            case TRUNCATED_BODY -> json(200, body.substring(0, body.length() / 2), 0);
             case THROTTLE_WITH_RETRY_AFTER -> responseDefinition().withStatus(429).withHeader("Retry-After", "1")
                     .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
-            case THROTTLE_BARE -> json(429, "{\"error\":\"TooManyRequests\"}");
+            case THROTTLE_BARE -> json(429, "{\"error\":\"TooManyRequests\"}", 0);
         };
     }
 
-    private static ResponseDefinition json(int status, String body) {
-        return responseDefinition().withStatus(status).withHeader("Content-Type", "application/json").withBody(body).build();
+    private static ResponseDefinition json(int status, String body, int delayMillis) {
+        return responseDefinition().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)
+                .withFixedDelay(delayMillis > 0 ? delayMillis : null).build();
     }
 
     private static String param(Request request, String name) {

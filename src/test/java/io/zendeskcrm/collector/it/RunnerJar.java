@@ -1,0 +1,50 @@
+package io.zendeskcrm.collector.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The packaged collector ({@code target/*-runner.jar}) started as its own process, as a user starts it. */
+final class RunnerJar {
+    record Result(int exitCode, String stdout, String stderr) {}
+
+    private RunnerJar() {}
+
+    static Path jar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            List<Path> jars = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).toList();
+            if (jars.size() != 1) throw new IllegalStateException("expected one *-runner.jar in target/, found " + jars);
+            return jars.get(0);
+        }
+    }
+
+    static Process start(Map<String, String> env, Path logDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        Files.createDirectories(logDir);
+        pb.redirectOutput(logDir.resolve("stdout").toFile());
+        pb.redirectError(logDir.resolve("stderr").toFile());
+        return pb.start();
+    }
+
+    static Result run(Map<String, String> env, Path logDir, String... args) throws Exception {
+        Process p = start(env, logDir, args);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the collector did not finish within 5 minutes");
+        }
+        return new Result(p.exitValue(), Files.readString(logDir.resolve("stdout"), StandardCharsets.UTF_8),
+                Files.readString(logDir.resolve("stderr"), StandardCharsets.UTF_8));
+    }
+}

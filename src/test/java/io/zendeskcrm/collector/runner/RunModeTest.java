@@ -1,0 +1,27 @@
+package io.zendeskcrm.collector.runner;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RunModeTest {
+    @Test
+    void insideLambdaTheBareExecutableOnlyServesInvocations() {
+        // The native bootstrap starts the executable without arguments; the schedule must not fire there.
+        assertEquals(RunMode.LAMBDA, RunMode.of(new String[0], "127.0.0.1:9001"));
+    }
+
+    @Test
+    void outsideLambdaTheBareExecutableRunsOnTheSchedule() {
+        assertEquals(RunMode.SCHEDULE, RunMode.of(new String[0], null));
+        assertEquals(RunMode.SCHEDULE, RunMode.of(new String[0], " "));
+    }
+
+    @Test
+    void onceIsOnePassAndAnythingElseIsAUsageError() {
+        assertEquals(RunMode.ONCE, RunMode.of(new String[] {"once"}, null));
+        assertEquals(RunMode.ONCE, RunMode.of(new String[] {"once"}, "127.0.0.1:9001"));
+        assertEquals(RunMode.USAGE, RunMode.of(new String[] {"twice"}, null));
+        assertEquals(RunMode.USAGE, RunMode.of(new String[] {"once", "more"}, null));
+    }
+}
