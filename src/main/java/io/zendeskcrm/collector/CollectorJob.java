@@ -131,7 +131,8 @@ public final class CollectorJob {
 
     /** Saves {@code position} for {@code stream} unless it is already what the checkpoint holds. */
     private void commit(String stream, ObjectNode position) {
-        if (checkpoint.position(stream).filter(position::equals).isPresent()) return;
+        // Compared as text: a number read back from JSON may be an int node where the page built a long one.
+        if (checkpoint.position(stream).filter(p -> p.toString().equals(position.toString())).isPresent()) return;
         Checkpoint next = checkpoint.with(stream, position);
         version = store.commit(next.toJson(), version);
         checkpoint = next;

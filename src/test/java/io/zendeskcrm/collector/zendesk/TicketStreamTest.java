@@ -1,0 +1,77 @@
+package io.zendeskcrm.collector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Page parsing of the cursor export, on response JSON as Zendesk documents it. */
+class TicketStreamTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final TicketStream stream = new TicketStream(null, Duration.ofHours(1), null, TimestampField.ON);
+
+    static JsonNode body(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    static ObjectNode cursor(String c, long ts) {
+        return JsonNodeFactory.instance.objectNode().put("cursor", c).put("generated_timestamp", ts);
+    }
+
+    @Test
+    void theFirstRequestStartsLookbackAgoButAtLeastAMinuteInThePast() {
+        Instant now = Instant.parse("2026-11-20T12:00:00Z");
+        assertEquals(now.minusSeconds(3600).getEpochSecond(), stream.initialPosition(now).get("start_time").asLong());
+        TicketStream short_ = new TicketStream(null, Duration.ofSeconds(5), null, TimestampField.ON);
+        assertEquals(now.minusSeconds(61).getEpochSecond(), short_.initialPosition(now).get("start_time").asLong());
+    }
+
+    @Test
+    void endOfStreamEndsTheStreamAlthoughAfterUrlIsSetAndItsCursorIsKept() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z","generated_timestamp":150}],
+                 "after_cursor":"c2","after_url":"https://x.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=c2",
+                 "before_cursor":"c0","before_url":null,"end_of_stream":true}"""));
+        assertTrue(page.endOfStream());
+        assertEquals("c2", page.next().get("cursor").asText());
+        assertEquals(150, page.next().get("generated_timestamp").asLong());
+        assertEquals("cursor=c1", page.request());
+        assertEquals(Instant.ofEpochSecond(100), page.keyTime());
+        assertEquals("2026-11-20T10:00:00Z", page.records().get(0).get("timestamp").asText());
+    }
+
+    @Test
+    void anEmptyPageIsNotTheEndUnlessZendeskSaysSo() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("{\"tickets\":[],\"after_cursor\":\"c2\",\"end_of_stream\":false}"));
+        assertFalse(page.endOfStream());
+        assertTrue(page.records().isEmpty());
+        assertEquals("c2", page.next().get("cursor").asText());
+        assertEquals(100, page.next().get("generated_timestamp").asLong(), "the watermark never moves backwards");
+    }
+
+    @Test
+    void aResponseWithoutACursorKeepsThePreviousOneAndStopsInsteadOfLooping() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("{\"tickets\":[],\"after_cursor\":null,\"end_of_stream\":false}"));
+        assertEquals("c1", page.next().get("cursor").asText());
+        assertTrue(page.endOfStream(), "a cursor that does not move would read the same page forever");
+    }
+
+    @Test
+    void anExistingTimestampIsLeftAsZendeskSentIt() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z","timestamp":"keep","generated_timestamp":150}],
+                 "after_cursor":"c2","end_of_stream":true}"""));
+        assertEquals("keep", page.records().get(0).get("timestamp").asText());
+        TicketStream plain = new TicketStream(null, Duration.ofHours(1), null, TimestampField.OFF);
+        Page untouched = plain.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z"}],"after_cursor":"c2","end_of_stream":true}"""));
+        assertFalse(untouched.records().get(0).has("timestamp"));
+    }
+}
