@@ -94,13 +94,17 @@ public final class CollectorJob {
             position = checkpoint.position(name).orElseGet(() -> stream.initialPosition(started));
             commit(name, position);
             boolean more = false;
+            boolean reachedEnd = false;
             while (true) {
                 if (maxPages > 0 && pages >= maxPages) {
                     more = true;
                     break;
                 }
                 Optional<ObjectNode> request = stream.nextRequest(position, clock.instant());
-                if (request.isEmpty()) break;
+                if (request.isEmpty()) {
+                    reachedEnd = true;
+                    break;
+                }
                 commit(name, request.get());
                 position = request.get();
                 Page page = stream.fetch(position, clock.instant());
@@ -111,10 +115,14 @@ public final class CollectorJob {
                 position = page.next();
                 pages++;
                 records += page.records().size();
-                if (page.endOfStream()) break;
+                if (page.endOfStream()) {
+                    reachedEnd = true;
+                    break;
+                }
             }
             RequestStats.Counts c = stats.of(name);
-            long lag = Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
+            // A stream that reached its end is current; otherwise it is as far behind as its position.
+            long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
             LOG.infof("%s: %d pages, %d records, %s", name, pages, records, more ? "more to do" : "caught up");
             return new StreamResult(name, true, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
                     position, lag, null);

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param more        true when the run stopped at {@code MAX_PAGES} before the end of the stream
  * @param position    the committed position after the run
- * @param lagSeconds  how far the committed position is behind the run's start
+ * @param lagSeconds  how far the committed position is behind the run's start; 0 when the stream reached its end
  * @param error       why the stream failed (no credentials, no record data), or null
  */
 @RegisterForReflection

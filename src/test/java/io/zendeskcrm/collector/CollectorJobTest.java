@@ -216,9 +216,11 @@ class CollectorJobTest {
     }
 
     @Test
-    void lagIsHowFarTheCommittedPositionIsBehindTheRunsStart() {
-        RunSummary summary = job(new MemoryStore(), new RecordingSink(), 0, new CountingStream("s", 1)).run();
-        long expected = CLOCK.instant().getEpochSecond() - (1_795_000_000L + 2);
-        assertEquals(expected, summary.streams().get(0).lagSeconds());
+    void lagIsHowFarTheCommittedPositionIsBehindTheRunsStartUnlessTheStreamReachedItsEnd() {
+        RunSummary stopped = job(new MemoryStore(), new RecordingSink(), 1, new CountingStream("s", 5)).run();
+        long expected = CLOCK.instant().getEpochSecond() - (1_795_000_000L + 1);
+        assertEquals(expected, stopped.streams().get(0).lagSeconds());
+        RunSummary caughtUp = job(new MemoryStore(), new RecordingSink(), 0, new CountingStream("s", 1)).run();
+        assertEquals(0, caughtUp.streams().get(0).lagSeconds(), "a quiet account is not behind");
     }
 }

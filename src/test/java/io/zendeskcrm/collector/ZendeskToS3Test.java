@@ -317,6 +317,45 @@ class ZendeskToS3Test {
     }
 
     @Test
+    void credentialsGivenAsSecretOrParameterArnsAreReadThroughTheExtension() {
+        serveFake();
+        fake.putTicket(1, TestClock.START.minusSeconds(300), "open");
+        String secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:zendesk/api-token-AbCdEf";
+        String parameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/zendesk/api-token";
+        zendesk.stubFor(get(urlPathEqualTo("/secretsmanager/get")).withQueryParam("secretId", equalTo(secretArn))
+                .withHeader("X-Aws-Parameters-Secrets-Token", equalTo("session-token-1"))
+                .willReturn(aResponse().withBody("{\"ARN\":\"" + secretArn + "\",\"SecretString\":\"" + CollectorTestResources.API_TOKEN + "\"}")));
+        zendesk.stubFor(get(urlPathEqualTo("/systemsmanager/parameters/get")).withQueryParam("name", equalTo(parameterArn))
+                .withQueryParam("withDecryption", equalTo("true"))
+                .withHeader("X-Aws-Parameters-Secrets-Token", equalTo("session-token-1"))
+                .willReturn(aResponse().withBody("{\"Parameter\":{\"Value\":\"" + CollectorTestResources.API_TOKEN + "\"}}")));
+        String port = String.valueOf(zendesk.port());
+
+        for (String reference : List.of(secretArn, parameterArn)) {
+            bucket.empty();
+            RunSummary summary = run("RESOURCES", "incremental_tickets", "ZENDESK_API_TOKEN", reference,
+                    "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", port, "AWS_SESSION_TOKEN", "session-token-1");
+            assertTrue(summary.ok(), reference + ": " + summary.failures()); // the fake Zendesk checks the resolved token
+            assertEquals(1, summary.streams().get(0).records());
+        }
+    }
+
+    @Test
+    void anUnreadableSecretFailsBeforeAnyZendeskRequestNamingTheSettingAndTheArn() {
+        serveFake();
+        String secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:zendesk/api-token-AbCdEf";
+        zendesk.stubFor(get(urlPathEqualTo("/secretsmanager/get")).willReturn(aResponse().withStatus(400)
+                .withBody("{\"__type\":\"AccessDeniedException\"}")));
+        io.zendeskcrm.collector.config.SettingsException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.zendeskcrm.collector.config.SettingsException.class,
+                () -> run("ZENDESK_API_TOKEN", secretArn, "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(zendesk.port()),
+                        "AWS_SESSION_TOKEN", "session-token-1"));
+        assertTrue(e.getMessage().contains("ZENDESK_API_TOKEN names " + secretArn), e.getMessage());
+        assertTrue(e.getMessage().contains("secretsmanager:GetSecretValue"), e.getMessage());
+        assertEquals(0, fake.requests());
+    }
+
+    @Test
     void settingsMatchTheReferenceLambdaNamesAndDefaults() {
         Settings s = TestSettings.with("S3_PREFIX", "/zendesk//crm/", "ZENDESK_BASE_URL", "https://acme.zendesk.com/");
         assertEquals("zendesk/crm", s.prefix());

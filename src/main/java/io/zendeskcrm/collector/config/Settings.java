@@ -39,7 +39,9 @@ public record Settings(
         boolean addTimestamp,
         Duration auditLogOverlap,
         Duration auditLogDelay,
-        Optional<URI> s3Endpoint) {
+        Optional<URI> s3Endpoint,
+        int secretsExtensionPort,
+        Optional<Secret> awsSessionToken) {
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
@@ -105,9 +107,18 @@ public record Settings(
         Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 600, 0, 86_400));
         Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", 60, 0, 86_400));
         Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
+        int extensionPort = r.integer("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, 1, 65535);
+        Optional<Secret> sessionToken = r.optional("AWS_SESSION_TOKEN").map(Secret::new);
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, authMode, email, apiToken, bearer,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
-                s3Endpoint);
+                s3Endpoint, extensionPort, sessionToken);
+    }
+
+    /** The same settings with the credentials replaced (references resolved to their values). */
+    public Settings withCredentials(Optional<Secret> apiToken, Optional<Secret> bearerToken) {
+        return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, authMode, email, apiToken, bearerToken,
+                resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
+                auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken);
     }
 
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */

@@ -56,7 +56,8 @@ public class Collector {
         return run(Settings.load(Collector::config));
     }
 
-    public RunSummary run(Settings settings) {
+    public RunSummary run(Settings configured) {
+        Settings settings = AwsSecrets.resolve(configured);
         if (settings.stateKeyInsideDataPrefix() && settings.outputDir().isEmpty()) {
             LOG.warnf("STATE_KEY (%s) lies inside S3_PREFIX (%s): a SecOps feed on that prefix will ingest the checkpoint"
                     + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());

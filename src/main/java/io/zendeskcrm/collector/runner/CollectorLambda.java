@@ -24,6 +24,8 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
     public RunSummary handleRequest(ScheduledEvent event, Context context) {
         RunSummary summary = collector.run();
         summaryLog.log(summary);
+        String function = context != null && context.getFunctionName() != null ? context.getFunctionName() : "local";
+        RunMetrics.emf(summary, function, java.time.Instant.now()).forEach(System.out::println);
         if (!summary.ok()) throw new CollectionFailedException(summary.failures());
         return summary;
     }

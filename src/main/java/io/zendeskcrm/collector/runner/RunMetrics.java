@@ -1,0 +1,50 @@
+package io.zendeskcrm.collector.runner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.StreamResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
+ * function's log, CloudWatch turns them into metrics without any API call. Namespace
+ * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}.
+ */
+public final class RunMetrics {
+    public static final String NAMESPACE = "ZendeskCrmCollector";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RunMetrics() {}
+
+    public static List<String> emf(RunSummary summary, String functionName, Instant at) {
+        List<String> lines = new ArrayList<>();
+        for (StreamResult s : summary.streams()) {
+            ObjectNode line = JSON.createObjectNode();
+            ObjectNode aws = line.putObject("_aws");
+            aws.put("Timestamp", at.toEpochMilli());
+            ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+            directive.put("Namespace", NAMESPACE);
+            directive.putArray("Dimensions").addArray().add("FunctionName").add("Stream");
+            ArrayNode metrics = directive.putArray("Metrics");
+            line.put("FunctionName", functionName);
+            line.put("Stream", s.stream());
+            metric(metrics, line, "Records", "Count", s.records());
+            metric(metrics, line, "Pages", "Count", s.pages());
+            metric(metrics, line, "Retries", "Count", s.retries());
+            metric(metrics, line, "ThrottledWaits", "Count", s.throttledWaits());
+            metric(metrics, line, "StreamFailed", "Count", s.ok() ? 0 : 1);
+            if (s.lagSeconds() != null) metric(metrics, line, "CheckpointLagSeconds", "Seconds", s.lagSeconds());
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static void metric(ArrayNode metrics, ObjectNode line, String name, String unit, long value) {
+        metrics.addObject().put("Name", name).put("Unit", unit);
+        line.put(name, value);
+    }
+}
