@@ -7,6 +7,7 @@ import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
+import io.zendeskcrm.collector.zendesk.OutOfTimeException;
 import io.zendeskcrm.collector.zendesk.Page;
 import io.zendeskcrm.collector.zendesk.RequestStats;
 import io.zendeskcrm.collector.zendesk.ZendeskStream;
@@ -55,8 +56,16 @@ public final class CollectorJob {
         this.destination = destination;
     }
 
-    /** Runs one pass. A job object is made for one pass: it holds that pass's checkpoint. */
+    /** Runs one pass with no time limit. */
     public RunSummary run() {
+        return run(Deadline.NONE);
+    }
+
+    /**
+     * Runs one pass, starting no new page once {@code deadline} has passed. A job object is made for
+     * one pass: it holds that pass's checkpoint.
+     */
+    public RunSummary run(Deadline deadline) {
         List<StreamResult> results = new ArrayList<>();
         boolean stopAll = false;
         String stopReason = null;
@@ -73,7 +82,7 @@ public final class CollectorJob {
                 results.add(failed(stream, 0, 0, null, stopReason));
                 continue;
             }
-            StreamResult result = runStream(stream);
+            StreamResult result = runStream(stream, deadline);
             results.add(result);
             if (!result.ok() && conflict) {
                 // Another pass owns the checkpoint now; writing on would fight it.
@@ -84,7 +93,7 @@ public final class CollectorJob {
         return RunSummary.of(destination, results);
     }
 
-    private StreamResult runStream(ZendeskStream stream) {
+    private StreamResult runStream(ZendeskStream stream, Deadline deadline) {
         String name = stream.name();
         Instant started = clock.instant();
         ObjectNode position = null;
@@ -96,7 +105,7 @@ public final class CollectorJob {
             boolean more = false;
             boolean reachedEnd = false;
             while (true) {
-                if (maxPages > 0 && pages >= maxPages) {
+                if ((maxPages > 0 && pages >= maxPages) || deadline.passed(clock.instant())) {
                     more = true;
                     break;
                 }
@@ -120,12 +129,10 @@ public final class CollectorJob {
                     break;
                 }
             }
-            RequestStats.Counts c = stats.of(name);
-            // A stream that reached its end is current; otherwise it is as far behind as its position.
-            long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
-            LOG.infof("%s: %d pages, %d records, %s", name, pages, records, more ? "more to do" : "caught up");
-            return new StreamResult(name, true, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
-                    position, lag, null);
+            return succeeded(stream, started, position, pages, records, more, reachedEnd);
+        } catch (OutOfTimeException e) {
+            LOG.warnf("%s; the next run carries on from the last committed page", e.getMessage());
+            return succeeded(stream, started, position, pages, records, true, false);
         } catch (CheckpointConflictException e) {
             conflict = true;
             return failed(stream, pages, records, position, e.getMessage());
@@ -135,6 +142,17 @@ public final class CollectorJob {
             LOG.errorf("%s (after %d pages this run; the checkpoint holds the last written page)", message, pages);
             return failed(stream, pages, records, position, message);
         }
+    }
+
+    private StreamResult succeeded(ZendeskStream stream, Instant started, ObjectNode position, int pages, long records,
+                                   boolean more, boolean reachedEnd) {
+        String name = stream.name();
+        RequestStats.Counts c = stats.of(name);
+        // A stream that reached its end is current; otherwise it is as far behind as its position.
+        long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
+        LOG.infof("%s: %d pages, %d records, %s", name, pages, records, more ? "more to do" : "caught up");
+        return new StreamResult(name, true, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
+                position, lag, null);
     }
 
     /** Saves {@code position} for {@code stream} unless it is already what the checkpoint holds. */

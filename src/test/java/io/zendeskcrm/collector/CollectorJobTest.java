@@ -178,6 +178,20 @@ class CollectorJobTest {
     }
 
     @Test
+    void aPassedDeadlineStopsStartingPagesAndReportsMoreToDo() {
+        MemoryStore store = new MemoryStore();
+        RecordingSink sink = new RecordingSink();
+        CountingStream stream = new CountingStream("s", 5);
+        // The fixed clock is past this deadline from the start: no page is started, nothing is lost.
+        RunSummary summary = job(store, sink, 0, stream).run(new Deadline(CLOCK.instant()));
+        assertTrue(summary.ok());
+        assertTrue(summary.streams().get(0).more());
+        assertEquals(0, summary.streams().get(0).pages());
+        assertTrue(stream.fetched.isEmpty());
+        assertEquals(0, store.position("s"), "the start position is committed, nothing else");
+    }
+
+    @Test
     void aFailingStreamDoesNotStopTheOthers() {
         MemoryStore store = new MemoryStore();
         RecordingSink sink = new RecordingSink();

@@ -356,6 +356,61 @@ class ZendeskToS3Test {
     }
 
     @Test
+    void aLambdaInvocationNearItsTimeoutStopsStartingPagesCommitsAndTheNextOneContinues() {
+        serveFake();
+        fake.ticketPageSize(10);
+        for (int i = 0; i < 95; i++) fake.putTicket(i, TestClock.START.minusSeconds(900 + i), "open");
+        fake.onRequest(() -> clock.advance(Duration.ofSeconds(10))); // every Zendesk answer takes 10 s
+        Settings settings = TestSettings.with("RESOURCES", "incremental_tickets", "MAX_PAGES", "0", "LAMBDA_TIME_MARGIN_SECONDS", "60");
+
+        // 85 s left, 60 s margin: pages may start during the first 25 s, so three of them.
+        RunSummary first = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)));
+        assertTrue(first.ok(), first::failures);
+        assertTrue(first.streams().get(0).more(), "more to do");
+        assertEquals(3, first.streams().get(0).pages());
+        assertEquals(30, ids(bucket.records("zendesk/crm/")).size());
+
+        int invocations = 1;
+        RunSummary next;
+        do {
+            next = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)));
+            assertTrue(next.ok(), next::failures);
+            invocations++;
+        } while (next.streams().get(0).more());
+        assertEquals(4, invocations);
+        List<Long> all = ids(bucket.records("zendesk/crm/"));
+        assertEquals(95, all.size());
+        assertEquals(95, all.stream().distinct().count(), "nothing lost or repeated");
+    }
+
+    @Test
+    void aTimeBudgetForOnceStopsTheRunWithMoreToDo() {
+        serveFake();
+        fake.ticketPageSize(10);
+        for (int i = 0; i < 95; i++) fake.putTicket(i, TestClock.START.minusSeconds(900 + i), "open");
+        fake.onRequest(() -> clock.advance(Duration.ofSeconds(10)));
+
+        RunSummary summary = run("RESOURCES", "incremental_tickets", "MAX_PAGES", "0", "TIME_BUDGET_SECONDS", "35");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertTrue(summary.streams().get(0).more());
+        assertEquals(4, summary.streams().get(0).pages(), "pages start at 0, 10, 20 and 30 s of a 35 s budget");
+    }
+
+    @Test
+    void aRetryWaitPastTheDeadlineEndsThePassCleanlyInsteadOfBeingKilled() {
+        serveFake();
+        for (int i = 0; i < 5; i++) fake.putTicket(i, TestClock.START.minusSeconds(900 + i), "open");
+        zendesk.stubFor(get(urlPathEqualTo(TICKETS_PATH)).atPriority(1).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+
+        RunSummary summary = run("RESOURCES", "incremental_tickets", "TIME_BUDGET_SECONDS", "60");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertTrue(summary.streams().get(0).more());
+        assertTrue(sleeper.waits().isEmpty(), "no wait that would outlast the budget");
+    }
+
+    @Test
     void settingsMatchTheReferenceLambdaNamesAndDefaults() {
         Settings s = TestSettings.with("S3_PREFIX", "/zendesk//crm/", "ZENDESK_BASE_URL", "https://acme.zendesk.com/");
         assertEquals("zendesk/crm", s.prefix());

@@ -41,7 +41,9 @@ public record Settings(
         Duration auditLogDelay,
         Optional<URI> s3Endpoint,
         int secretsExtensionPort,
-        Optional<Secret> awsSessionToken) {
+        Optional<Secret> awsSessionToken,
+        Optional<Duration> timeBudget,
+        Duration lambdaTimeMargin) {
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
@@ -109,16 +111,20 @@ public record Settings(
         Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
         int extensionPort = r.integer("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, 1, 65535);
         Optional<Secret> sessionToken = r.optional("AWS_SESSION_TOKEN").map(Secret::new);
+        int budget = r.integer("TIME_BUDGET_SECONDS", 0, 0, Integer.MAX_VALUE);
+        Optional<Duration> timeBudget = budget == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(budget));
+        Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 60, 0, 900));
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, authMode, email, apiToken, bearer,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
-                s3Endpoint, extensionPort, sessionToken);
+                s3Endpoint, extensionPort, sessionToken, timeBudget, margin);
     }
 
     /** The same settings with the credentials replaced (references resolved to their values). */
     public Settings withCredentials(Optional<Secret> apiToken, Optional<Secret> bearerToken) {
         return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, authMode, email, apiToken, bearerToken,
                 resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
-                auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken);
+                auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
+                lambdaTimeMargin);
     }
 
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */

@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.runner;
 
 import io.zendeskcrm.collector.CollectorJob;
+import io.zendeskcrm.collector.Deadline;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.FileCheckpointStore;
@@ -24,6 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,10 +56,28 @@ public class Collector {
 
     /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
     public RunSummary run() {
-        return run(Settings.load(Collector::config));
+        return run(Settings.load(Collector::config), Optional.empty());
     }
 
-    public RunSummary run(Settings configured) {
+    /** One pass inside a Lambda invocation that has {@code remaining} time left. */
+    public RunSummary runWithin(Duration remaining) {
+        return run(Settings.load(Collector::config), Optional.of(remaining));
+    }
+
+    public RunSummary run(Settings settings) {
+        return run(settings, Optional.empty());
+    }
+
+    /**
+     * @param invocationRemaining inside Lambda, the invocation's remaining time: the pass stops starting
+     *                            pages {@code LAMBDA_TIME_MARGIN_SECONDS} before it ends
+     */
+    public RunSummary run(Settings configured, Optional<Duration> invocationRemaining) {
+        Instant start = clock.instant();
+        Deadline deadline = invocationRemaining
+                .map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
+                .or(() -> configured.timeBudget().map(b -> Deadline.after(start, b)))
+                .orElse(Deadline.NONE);
         Settings settings = AwsSecrets.resolve(configured);
         if (settings.stateKeyInsideDataPrefix() && settings.outputDir().isEmpty()) {
             LOG.warnf("STATE_KEY (%s) lies inside S3_PREFIX (%s): a SecOps feed on that prefix will ingest the checkpoint"
@@ -71,7 +92,7 @@ public class Collector {
                 .disableDefaultMapper(true)
                 .build(ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, authorization(settings), credentialNames(settings),
-                settings.httpRetries(), sleeper, stats);
+                settings.httpRetries(), sleeper, stats, clock, deadline);
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
         List<ZendeskStream> streams = new ArrayList<>();
         for (String name : settings.resources()) {
@@ -88,14 +109,14 @@ public class Collector {
             RecordSink sink = new LocalDirectorySink(settings.outputDir().get());
             CheckpointStore store = new FileCheckpointStore(settings.outputDir().get().resolve(settings.stateKey()));
             return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
-                    settings.destination()).run();
+                    settings.destination()).run(deadline);
         }
         try (S3Client s3 = s3(settings)) {
             String bucket = settings.bucket().orElseThrow();
             RecordSink sink = new S3Sink(s3, bucket, settings.compression() == Settings.Compression.GZIP);
             CheckpointStore store = new S3CheckpointStore(s3, bucket, settings.stateKey());
             return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
-                    settings.destination()).run();
+                    settings.destination()).run(deadline);
         }
     }
 

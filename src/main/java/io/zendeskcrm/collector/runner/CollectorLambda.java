@@ -22,7 +22,9 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
 
     @Override
     public RunSummary handleRequest(ScheduledEvent event, Context context) {
-        RunSummary summary = collector.run();
+        RunSummary summary = context != null && context.getRemainingTimeInMillis() > 0
+                ? collector.runWithin(java.time.Duration.ofMillis(context.getRemainingTimeInMillis()))
+                : collector.run();
         summaryLog.log(summary);
         String function = context != null && context.getFunctionName() != null ? context.getFunctionName() : "local";
         RunMetrics.emf(summary, function, java.time.Instant.now()).forEach(System.out::println);

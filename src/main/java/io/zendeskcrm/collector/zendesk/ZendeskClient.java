@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
+import io.zendeskcrm.collector.Deadline;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,19 +29,23 @@ public final class ZendeskClient {
     private final int retries;
     private final Sleeper sleeper;
     private final RequestStats stats;
+    private final Clock clock;
+    private final Deadline deadline;
 
     /**
      * @param authorization   the {@code Authorization} header value
      * @param credentialNames the settings that hold the credentials, named in a 401 message
      */
     public ZendeskClient(ZendeskApi api, String authorization, String credentialNames, int retries, Sleeper sleeper,
-                         RequestStats stats) {
+                         RequestStats stats, Clock clock, Deadline deadline) {
         this.api = api;
         this.authorization = authorization;
         this.credentialNames = credentialNames;
         this.retries = retries;
         this.sleeper = sleeper;
         this.stats = stats;
+        this.clock = clock;
+        this.deadline = deadline;
     }
 
     /**
@@ -86,6 +92,10 @@ public final class ZendeskClient {
             if (wait.compareTo(MAX_RETRY_AFTER) > 0) {
                 throw new ZendeskException(stream + ": Zendesk asked to wait " + wait.toSeconds() + " s at " + where
                         + ", longer than a run waits; the next run carries on from the last committed page", true);
+            }
+            if (deadline.wouldPass(clock.instant(), wait)) {
+                throw new OutOfTimeException(stream + ": stopping at " + where + " (" + problem + "): waiting "
+                        + wait.toSeconds() + " s to retry would pass the run's time budget");
             }
             stats.retry(stream, throttled);
             try {

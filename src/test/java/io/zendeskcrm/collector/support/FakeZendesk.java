@@ -50,6 +50,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private long exportLagSeconds = 60;
     private int delayMillis;
     private long requests;
+    private Runnable onRequest = () -> { };
 
     public FakeZendesk(Supplier<Instant> clock, String expectedAuthorization) {
         this.clock = clock;
@@ -67,6 +68,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         exportLagSeconds = 60;
         delayMillis = 0;
         requests = 0;
+        onRequest = () -> { };
     }
 
     public synchronized void putTicket(long id, Instant changedAt, String status) {
@@ -85,6 +87,11 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     /** Every answer waits this long, to make a run last. */
     public synchronized void responseDelay(java.time.Duration delay) {
         this.delayMillis = (int) delay.toMillis();
+    }
+
+    /** Runs on every request, before it is answered (for example to move a test clock on). */
+    public synchronized void onRequest(Runnable action) {
+        this.onRequest = action;
     }
 
     public synchronized void ticketPageSize(int size) {
@@ -132,6 +139,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     @Override
     public synchronized ResponseDefinition transform(ServeEvent event) {
         requests++;
+        onRequest.run();
         Request request = event.getRequest();
         if (!expectedAuthorization.equals(request.getHeader("Authorization"))) {
             return json(401, "{\"error\":\"Couldn't authenticate you\"}", 0);
