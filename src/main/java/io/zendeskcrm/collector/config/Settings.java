@@ -25,10 +25,7 @@ public record Settings(
         String stateKey,
         Optional<Path> outputDir,
         URI zendeskBaseUrl,
-        AuthMode authMode,
-        Optional<String> email,
-        Optional<Secret> apiToken,
-        Optional<Secret> bearerToken,
+        Credentials credentials,
         List<String> resources,
         int maxPages,
         Duration lookback,
@@ -52,8 +49,6 @@ public record Settings(
     public static final String DEFAULT_PREFIX = "zendesk/crm/";
     /** Outside the default data prefix, so the SecOps feed never ingests the checkpoint. */
     public static final String DEFAULT_STATE_KEY = "zendesk/crm-state/state.json";
-
-    public enum AuthMode { TOKEN, BEARER }
 
     public enum Compression {
         GZIP(".ndjson.gz"), NONE(".ndjson");
@@ -84,21 +79,8 @@ public record Settings(
         String stateKey = normalizeKey("STATE_KEY", r.optional("STATE_KEY").orElse(DEFAULT_STATE_KEY));
 
         URI baseUrl = baseUrl(r.required("ZENDESK_BASE_URL"), r.bool("ZENDESK_ALLOW_HTTP", false));
-        AuthMode authMode = r.choice("AUTH_MODE", "token", AuthMode.class);
-        Optional<String> email = r.optional("ZENDESK_EMAIL");
-        Optional<Secret> apiToken = r.optional("ZENDESK_API_TOKEN").map(Secret::new);
-        Optional<Secret> bearer = r.optional("ZENDESK_BEARER_TOKEN").map(Secret::new);
-        switch (authMode) {
-            case TOKEN -> {
-                if (email.isEmpty()) throw new SettingsException("ZENDESK_EMAIL is required when AUTH_MODE is token");
-                if (apiToken.isEmpty()) throw new SettingsException("ZENDESK_API_TOKEN is required when AUTH_MODE is token");
-            }
-            case BEARER -> {
-                if (bearer.isEmpty()) throw new SettingsException("ZENDESK_BEARER_TOKEN is required when AUTH_MODE is bearer");
-            }
-        }
-
         List<String> resources = resources(r.optional("RESOURCES").orElse(AUDIT_LOGS + "," + INCREMENTAL_TICKETS));
+        Credentials credentials = Credentials.load(r, resources);
         int maxPages = r.integer("MAX_PAGES", 20, 0, Integer.MAX_VALUE);
         Duration lookback = Duration.ofSeconds(r.integer("LOOKBACK_SECONDS", 3600, 1, Integer.MAX_VALUE));
         Optional<Instant> startTime = r.optional("START_TIME").map(v -> instant("START_TIME", v));
@@ -114,14 +96,14 @@ public record Settings(
         int budget = r.integer("TIME_BUDGET_SECONDS", 0, 0, Integer.MAX_VALUE);
         Optional<Duration> timeBudget = budget == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(budget));
         Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 60, 0, 900));
-        return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, authMode, email, apiToken, bearer,
+        return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, credentials,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
                 s3Endpoint, extensionPort, sessionToken, timeBudget, margin);
     }
 
-    /** The same settings with the credentials replaced (references resolved to their values). */
-    public Settings withCredentials(Optional<Secret> apiToken, Optional<Secret> bearerToken) {
-        return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, authMode, email, apiToken, bearerToken,
+    /** The same settings with other credentials (references resolved to their values). */
+    public Settings withCredentials(Credentials replaced) {
+        return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, replaced,
                 resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
                 auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
                 lambdaTimeMargin);
@@ -142,7 +124,7 @@ public record Settings(
         return String.join("/", List.of(raw.split("/+")).stream().filter(s -> !s.isEmpty()).toList());
     }
 
-    private static String normalizeKey(String name, String raw) {
+    static String normalizeKey(String name, String raw) {
         String key = normalizePrefix(raw);
         if (key.isEmpty()) throw new SettingsException(name + " (" + raw + ") must name an object key");
         return key;
@@ -209,7 +191,7 @@ public record Settings(
     }
 
     /** Reads raw values; every error message names the variable. */
-    private record Reader(Function<String, Optional<String>> lookup) {
+    record Reader(Function<String, Optional<String>> lookup) {
         Optional<String> optional(String name) {
             return lookup.apply(name).map(String::strip).filter(v -> !v.isEmpty());
         }

@@ -2,6 +2,7 @@ package io.zendeskcrm.collector.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Secret;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
@@ -13,7 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Resolves credentials given as a Secrets Manager secret ARN or an SSM SecureString parameter ARN,
@@ -28,20 +30,19 @@ final class AwsSecrets {
     private AwsSecrets() {}
 
     static Settings resolve(Settings settings) {
-        if (!settings.apiToken().map(Secret::isReference).orElse(false)
-                && !settings.bearerToken().map(Secret::isReference).orElse(false)) {
-            return settings;
-        }
+        Credentials credentials = settings.credentials();
+        if (credentials.secrets().values().stream().noneMatch(Secret::isReference)) return settings;
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        return settings.withCredentials(
-                resolve(http, settings, "ZENDESK_API_TOKEN", settings.apiToken()),
-                resolve(http, settings, "ZENDESK_BEARER_TOKEN", settings.bearerToken()));
+        Map<String, Secret> resolved = new LinkedHashMap<>();
+        credentials.secrets().forEach((name, secret) -> {
+            if (secret.isReference()) resolved.put(name, resolve(http, settings, name, secret));
+        });
+        return settings.withCredentials(credentials.withSecrets(resolved));
     }
 
-    private static Optional<Secret> resolve(HttpClient http, Settings settings, String name, Optional<Secret> secret) {
-        if (secret.isEmpty() || !secret.get().isReference()) return secret;
-        String arn = secret.get().reveal();
-        boolean parameter = secret.get().isParameterReference();
+    private static Secret resolve(HttpClient http, Settings settings, String name, Secret secret) {
+        String arn = secret.reveal();
+        boolean parameter = secret.isParameterReference();
         String path = parameter
                 ? "/systemsmanager/parameters/get?withDecryption=true&name=" + URLEncoder.encode(arn, StandardCharsets.UTF_8)
                 : "/secretsmanager/get?secretId=" + URLEncoder.encode(arn, StandardCharsets.UTF_8);
@@ -71,7 +72,7 @@ final class AwsSecrets {
             if (!value.isTextual() || value.asText().isBlank()) {
                 throw new SettingsException(name + " names " + arn + ", which holds no text value");
             }
-            return Optional.of(new Secret(value.asText().strip()));
+            return new Secret(value.asText().strip());
         } catch (IOException e) {
             throw new SettingsException(name + " names " + arn + ", but the extension's answer was not JSON");
         }

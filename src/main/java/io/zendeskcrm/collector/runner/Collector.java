@@ -12,7 +12,13 @@ import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
 import io.zendeskcrm.collector.sink.S3Sink;
+import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.zendesk.AuditLogStream;
+import io.zendeskcrm.collector.zendesk.Authorizer;
+import io.zendeskcrm.collector.zendesk.OAuthTokens;
+import io.zendeskcrm.collector.zendesk.RefreshTokenVault;
+import io.zendeskcrm.collector.zendesk.RetryingRequests;
+import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
 import io.zendeskcrm.collector.zendesk.RequestStats;
 import io.zendeskcrm.collector.zendesk.Sleeper;
 import io.zendeskcrm.collector.zendesk.TicketStream;
@@ -54,6 +60,9 @@ public class Collector {
     @Inject
     Sleeper sleeper;
 
+    private S3Client s3;
+    private String s3Endpoint;
+
     /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
     public RunSummary run() {
         return run(Settings.load(Collector::config), Optional.empty());
@@ -84,15 +93,10 @@ public class Collector {
                     + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());
         }
         RequestStats stats = new RequestStats();
-        ZendeskApi api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(settings.zendeskBaseUrl())
-                .connectTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .followRedirects(false) // a redirect must not carry the credentials elsewhere
-                .disableDefaultMapper(true)
-                .build(ZendeskApi.class);
-        ZendeskClient client = new ZendeskClient(api, authorization(settings), credentialNames(settings),
-                settings.httpRetries(), sleeper, stats, clock, deadline);
+        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline);
+        ZendeskApi api = restClient(settings).build(ZendeskApi.class);
+        ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
+                settings.credentials().describe());
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
         List<ZendeskStream> streams = new ArrayList<>();
         for (String name : settings.resources()) {
@@ -105,19 +109,44 @@ public class Collector {
         }
         ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
-        if (settings.outputDir().isPresent()) {
-            RecordSink sink = new LocalDirectorySink(settings.outputDir().get());
-            CheckpointStore store = new FileCheckpointStore(settings.outputDir().get().resolve(settings.stateKey()));
-            return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
-                    settings.destination()).run(deadline);
-        }
-        try (S3Client s3 = s3(settings)) {
-            String bucket = settings.bucket().orElseThrow();
-            RecordSink sink = new S3Sink(s3, bucket, settings.compression() == Settings.Compression.GZIP);
-            CheckpointStore store = new S3CheckpointStore(s3, bucket, settings.stateKey());
-            return new CollectorJob(streams, sink, store, keys, encoder, settings.maxPages(), clock, stats,
-                    settings.destination()).run(deadline);
-        }
+        RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
+                .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
+                        settings.compression() == Settings.Compression.GZIP));
+        return new CollectorJob(streams, sink, store(settings, settings.stateKey()), keys, encoder, settings.maxPages(), clock,
+                stats, settings.destination()).run(deadline);
+    }
+
+    /** How requests are signed, from AUTH_MODE. */
+    private Authorizer authorizer(Settings settings, RetryingRequests requests) {
+        Credentials credentials = settings.credentials();
+        return switch (credentials.mode()) {
+            case TOKEN -> Authorizer.fixed("Basic " + Base64.getEncoder().encodeToString(
+                    (credentials.email().orElseThrow() + "/token:" + credentials.secret(Credentials.API_TOKEN).reveal())
+                            .getBytes(StandardCharsets.UTF_8)));
+            case BEARER -> Authorizer.fixed("Bearer " + credentials.secret(Credentials.BEARER_TOKEN).reveal());
+            case OAUTH_CLIENT_CREDENTIALS, OAUTH_REFRESH_TOKEN -> new OAuthTokens(
+                    restClient(settings).build(ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
+                    credentials.secret(Credentials.CLIENT_SECRET), credentials.scopes(),
+                    credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN
+                            ? new RefreshTokenVault(store(settings, credentials.oauthStateKey()),
+                                    credentials.secret(Credentials.REFRESH_TOKEN))
+                            : null);
+        };
+    }
+
+    /** A compare-and-swap object store for the checkpoint (or the OAuth refresh token) at {@code key}. */
+    private CheckpointStore store(Settings settings, String key) {
+        return settings.outputDir().<CheckpointStore>map(dir -> new FileCheckpointStore(dir.resolve(key)))
+                .orElseGet(() -> new S3CheckpointStore(s3(settings), settings.bucket().orElseThrow(), key));
+    }
+
+    private static QuarkusRestClientBuilder restClient(Settings settings) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(settings.zendeskBaseUrl())
+                .connectTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false) // a redirect must not carry the credentials elsewhere
+                .disableDefaultMapper(true);
     }
 
     /**
@@ -125,7 +154,17 @@ public class Collector {
      * fails a share of uploads on the first attempt, which turns conditional checkpoint writes into
      * ambiguous 412s and costs retries.
      */
-    private static S3Client s3(Settings settings) {
+    private synchronized S3Client s3(Settings settings) {
+        String endpoint = settings.s3Endpoint().map(Object::toString).orElse("");
+        if (s3 == null || !endpoint.equals(s3Endpoint)) {
+            if (s3 != null) s3.close();
+            s3 = buildS3(settings);
+            s3Endpoint = endpoint;
+        }
+        return s3;
+    }
+
+    private static S3Client buildS3(Settings settings) {
         S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder());
         if (settings.s3Endpoint().isPresent()) {
             builder.endpointOverride(settings.s3Endpoint().get()).forcePathStyle(true);
@@ -140,22 +179,6 @@ public class Collector {
         } catch (RuntimeException e) {
             return fallback;
         }
-    }
-
-    private static String authorization(Settings settings) {
-        return switch (settings.authMode()) {
-            case TOKEN -> "Basic " + Base64.getEncoder().encodeToString(
-                    (settings.email().orElseThrow() + "/token:" + settings.apiToken().orElseThrow().reveal())
-                            .getBytes(StandardCharsets.UTF_8));
-            case BEARER -> "Bearer " + settings.bearerToken().orElseThrow().reveal();
-        };
-    }
-
-    private static String credentialNames(Settings settings) {
-        return switch (settings.authMode()) {
-            case TOKEN -> "ZENDESK_EMAIL and ZENDESK_API_TOKEN (AUTH_MODE=token)";
-            case BEARER -> "ZENDESK_BEARER_TOKEN (AUTH_MODE=bearer)";
-        };
     }
 
     static Optional<String> config(String name) {

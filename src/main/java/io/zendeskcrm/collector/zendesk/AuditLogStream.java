@@ -96,7 +96,7 @@ public final class AuditLogStream implements ZendeskStream {
     Page page(ObjectNode window, JsonNode body) {
         JsonNode logs = body.get("audit_logs");
         if (logs == null || !logs.isArray()) {
-            throw new ZendeskException(NAME + ": the response has no \"audit_logs\" array", false);
+            throw new ZendeskException(NAME + ": the response has no \"audit_logs\" array", 0);
         }
         Instant windowEnd = instant(window, "window_end");
         Instant keepFrom = windowEnd.minus(overlap); // the next window starts here
@@ -124,7 +124,7 @@ public final class AuditLogStream implements ZendeskStream {
 
         if (hasMore) {
             if (afterCursor == null) {
-                throw new ZendeskException(NAME + ": Zendesk said has_more without an after_cursor at " + request, false);
+                throw new ZendeskException(NAME + ": Zendesk said has_more without an after_cursor at " + request, 0);
             }
             ObjectNode next = window.deepCopy();
             next.set("recent", recent);
@@ -151,7 +151,7 @@ public final class AuditLogStream implements ZendeskStream {
         try {
             return java.time.OffsetDateTime.parse(record.path("created_at").asText()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new ZendeskException(NAME + ": audit log " + record.get("id").asText() + " has no valid created_at", false);
+            throw new ZendeskException(NAME + ": audit log " + record.get("id").asText() + " has no valid created_at", 0);
         }
     }
 
@@ -159,7 +159,7 @@ public final class AuditLogStream implements ZendeskStream {
         try {
             return Instant.parse(position.path(field).asText());
         } catch (DateTimeParseException e) {
-            throw new ZendeskException(NAME + ": the checkpoint position has no valid \"" + field + "\"", false);
+            throw new ZendeskException(NAME + ": the checkpoint position has no valid \"" + field + "\"", 0);
         }
     }
 }

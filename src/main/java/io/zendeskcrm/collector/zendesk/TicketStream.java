@@ -73,7 +73,7 @@ public final class TicketStream implements ZendeskStream {
     Page page(ObjectNode position, JsonNode body) {
         JsonNode tickets = body.get("tickets");
         if (tickets == null || !tickets.isArray()) {
-            throw new ZendeskException(NAME + ": the export response has no \"tickets\" array", false);
+            throw new ZendeskException(NAME + ": the export response has no \"tickets\" array", 0);
         }
         String cursor = text(position, "cursor");
         long watermark = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
@@ -115,7 +115,7 @@ public final class TicketStream implements ZendeskStream {
     private static long requiredLong(ObjectNode position, String field) {
         JsonNode v = position.get(field);
         if (v == null || !v.canConvertToLong()) {
-            throw new ZendeskException(NAME + ": the checkpoint position " + position + " has neither cursor nor " + field, false);
+            throw new ZendeskException(NAME + ": the checkpoint position " + position + " has neither cursor nor " + field, 0);
         }
         return v.asLong();
     }

@@ -1,110 +1,24 @@
 package io.zendeskcrm.collector.zendesk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
-import io.zendeskcrm.collector.Deadline;
-import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
- * Sends Zendesk requests with the credentials and decides, in this one place, what a failure means:
- * 429, 5xx, I/O errors and truncated or unparsable bodies are retried up to {@code HTTP_RETRIES}
- * times; any other status fails at once with a message naming the stream and the status. Messages
- * never carry credentials or record contents.
+ * Zendesk API requests with credentials: each goes through {@link RetryingRequests}; a 401 renews an
+ * OAuth access token once and repeats the request, and otherwise fails naming the credential settings.
  */
 public final class ZendeskClient {
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** A Retry-After beyond this is not waited out inside one run; the next run carries on. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final ZendeskApi api;
-    private final String authorization;
+    private final RetryingRequests requests;
+    private final Authorizer authorizer;
     private final String credentialNames;
-    private final int retries;
-    private final Sleeper sleeper;
-    private final RequestStats stats;
-    private final Clock clock;
-    private final Deadline deadline;
 
-    /**
-     * @param authorization   the {@code Authorization} header value
-     * @param credentialNames the settings that hold the credentials, named in a 401 message
-     */
-    public ZendeskClient(ZendeskApi api, String authorization, String credentialNames, int retries, Sleeper sleeper,
-                         RequestStats stats, Clock clock, Deadline deadline) {
+    /** @param credentialNames the settings that hold the credentials, named in a 401 message */
+    public ZendeskClient(ZendeskApi api, RetryingRequests requests, Authorizer authorizer, String credentialNames) {
         this.api = api;
-        this.authorization = authorization;
+        this.requests = requests;
+        this.authorizer = authorizer;
         this.credentialNames = credentialNames;
-        this.retries = retries;
-        this.sleeper = sleeper;
-        this.stats = stats;
-        this.clock = clock;
-        this.deadline = deadline;
-    }
-
-    /**
-     * Calls {@code request} until it yields a JSON object or fails for good.
-     *
-     * @param stream    the stream, for messages and counts
-     * @param where     the position being read (a cursor or a time window; never a secret), for messages
-     * @param scopeHint what a 403 means for this endpoint
-     */
-    public JsonNode get(String stream, String where, String scopeHint, Call request) {
-        for (int attempt = 1; ; attempt++) {
-            stats.request(stream);
-            Duration wait;
-            String problem;
-            boolean throttled = false;
-            try (Response response = request.send(api, authorization)) {
-                int status = response.getStatus();
-                if (status == 200) {
-                    Optional<JsonNode> body = parse(response);
-                    if (body.isPresent()) return body.get();
-                    problem = "a truncated or unparsable response body";
-                    wait = backoff(attempt);
-                } else if (status == 429) {
-                    problem = "429 Too Many Requests";
-                    throttled = true;
-                    wait = retryAfter(response).orElse(backoff(attempt));
-                } else if (status >= 500) {
-                    problem = "HTTP " + status;
-                    wait = backoff(attempt);
-                } else {
-                    throw new ZendeskException(fatalMessage(stream, where, scopeHint, status, response), false);
-                }
-            } catch (ZendeskException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // Connection refused or reset, timeouts, a body cut off mid-transfer.
-                problem = "an I/O error (" + e.getClass().getSimpleName() + ")";
-                wait = backoff(attempt);
-            }
-            if (attempt > retries) {
-                throw new ZendeskException(stream + ": Zendesk request at " + where + " failed after " + attempt
-                        + " attempts; last failure: " + problem + " (HTTP_RETRIES=" + retries + ")", true);
-            }
-            if (wait.compareTo(MAX_RETRY_AFTER) > 0) {
-                throw new ZendeskException(stream + ": Zendesk asked to wait " + wait.toSeconds() + " s at " + where
-                        + ", longer than a run waits; the next run carries on from the last committed page", true);
-            }
-            if (deadline.wouldPass(clock.instant(), wait)) {
-                throw new OutOfTimeException(stream + ": stopping at " + where + " (" + problem + "): waiting "
-                        + wait.toSeconds() + " s to retry would pass the run's time budget");
-            }
-            stats.retry(stream, throttled);
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ZendeskException(stream + ": interrupted while waiting to retry", true);
-            }
-        }
     }
 
     /** One request to one endpoint, given the API and the Authorization header to send. */
@@ -113,64 +27,27 @@ public final class ZendeskClient {
         Response send(ZendeskApi api, String authorization);
     }
 
-    private static Optional<JsonNode> parse(Response response) {
+    /**
+     * @param stream    the stream, for messages and counts
+     * @param where     the position being read (a cursor or a time window; never a secret), for messages
+     * @param scopeHint what a 403 means for this endpoint
+     */
+    public JsonNode get(String stream, String where, String scopeHint, Call call) {
+        String header = authorizer.header();
         try {
-            byte[] body = response.readEntity(byte[].class);
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
+            return send(stream, where, scopeHint, call, header);
+        } catch (ZendeskException e) {
+            if (e.status() != 401 || !authorizer.renewAfterRejection(header)) throw e;
+            return send(stream, where, scopeHint, call, authorizer.header());
         }
     }
 
-    /** {@code Retry-After} in seconds, else Zendesk's {@code ratelimit-reset}; at least one second. */
-    static Optional<Duration> retryAfter(Response response) {
-        for (String header : new String[] {"Retry-After", "ratelimit-reset"}) {
-            String value = response.getHeaderString(header);
-            if (value == null) continue;
-            try {
-                long seconds = Long.parseLong(value.strip());
-                return Optional.of(Duration.ofSeconds(Math.max(1, seconds)));
-            } catch (NumberFormatException ignored) {
-                // An HTTP-date or junk: try the next header, then fall back to backoff.
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}. */
-    static Duration backoff(int attempt) {
-        long seconds = 1L << Math.min(attempt - 1, 6);
-        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
-    }
-
-    private String fatalMessage(String stream, String where, String scopeHint, int status, Response response) {
-        String prefix = stream + ": Zendesk answered " + status + " at " + where + ": ";
-        String detail = switch (status) {
+    private JsonNode send(String stream, String where, String scopeHint, Call call, String header) {
+        return requests.send(stream, where, () -> call.send(api, header), (status, zendeskSays) -> switch (status) {
             case 401 -> "the credentials were rejected; check " + credentialNames;
             case 403 -> "access denied; " + scopeHint;
             case 404 -> "not found; check ZENDESK_BASE_URL (https://<subdomain>.zendesk.com)";
             default -> "the request was refused";
-        };
-        return prefix + detail + zendeskError(response).map(e -> " (Zendesk says: " + e + ")").orElse("");
-    }
-
-    /** Zendesk's own {@code error}/{@code description} words from an error body, short; never record data. */
-    private static Optional<String> zendeskError(Response response) {
-        try {
-            JsonNode body = JSON.readTree(response.readEntity(byte[].class));
-            if (body == null || !body.isObject()) return Optional.empty();
-            StringBuilder out = new StringBuilder();
-            for (String field : new String[] {"error", "description"}) {
-                JsonNode v = body.get(field);
-                if (v != null && v.isTextual()) out.append(out.length() > 0 ? ": " : "").append(v.asText());
-            }
-            String text = out.toString();
-            return text.isEmpty() ? Optional.empty() : Optional.of(text.length() > 200 ? text.substring(0, 200) + "..." : text);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        } + zendeskSays.map(s -> " (Zendesk says: " + s + ")").orElse(""));
     }
 }

@@ -2,15 +2,15 @@ package io.zendeskcrm.collector.zendesk;
 
 /** A Zendesk request failed for good: a status that retrying cannot fix, or retries exhausted. */
 public class ZendeskException extends RuntimeException {
-    private final boolean retriesExhausted;
+    private final int status;
 
-    ZendeskException(String message, boolean retriesExhausted) {
+    /** @param status the HTTP status that ended the request, or 0 when retries ran out or the answer made no sense */
+    ZendeskException(String message, int status) {
         super(message);
-        this.retriesExhausted = retriesExhausted;
+        this.status = status;
     }
 
-    /** True when the request kept failing with retryable errors (the next run may succeed). */
-    public boolean retriesExhausted() {
-        return retriesExhausted;
+    public int status() {
+        return status;
     }
 }

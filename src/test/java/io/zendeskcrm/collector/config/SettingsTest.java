@@ -33,8 +33,8 @@ class SettingsTest {
         assertEquals("zendesk-crm-logs", s.bucket().orElseThrow());
         assertEquals("zendesk/crm", s.prefix());
         assertEquals("https://acme.zendesk.com", s.zendeskBaseUrl().toString());
-        assertEquals(Settings.AuthMode.TOKEN, s.authMode());
-        assertEquals("t0k", s.apiToken().orElseThrow().reveal());
+        assertEquals(Credentials.AuthMode.TOKEN, s.credentials().mode());
+        assertEquals("t0k", s.credentials().secret(Credentials.API_TOKEN).reveal());
         assertEquals(List.of("audit_logs", "incremental_tickets"), s.resources());
         assertEquals(20, s.maxPages());
         assertEquals(Duration.ofHours(1), s.lookback());
@@ -60,8 +60,22 @@ class SettingsTest {
     void bearerModeIsCaseInsensitiveAndNeedsOnlyTheBearerToken() {
         Settings s = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "Bearer",
                 "ZENDESK_BEARER_TOKEN", "xyz");
-        assertEquals(Settings.AuthMode.BEARER, s.authMode());
-        assertEquals("****", s.bearerToken().orElseThrow().toString());
+        assertEquals(Credentials.AuthMode.BEARER, s.credentials().mode());
+        assertEquals("****", s.credentials().secret(Credentials.BEARER_TOKEN).toString());
+    }
+
+    @Test
+    void oauthModesAskForReadScopesOfTheCollectedStreamsOnly() {
+        Settings s = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "OAUTH_CLIENT_CREDENTIALS",
+                "ZENDESK_OAUTH_CLIENT_ID", "collector", "ZENDESK_OAUTH_CLIENT_SECRET", "cs");
+        assertEquals("auditlogs:read tickets:read", s.credentials().scopes());
+        Settings tickets = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "oauth_refresh_token",
+                "ZENDESK_OAUTH_CLIENT_ID", "collector", "ZENDESK_OAUTH_CLIENT_SECRET", "client-secret-1", "ZENDESK_OAUTH_REFRESH_TOKEN", "refresh-1",
+                "RESOURCES", "incremental_tickets");
+        assertEquals("tickets:read", tickets.credentials().scopes());
+        assertEquals("zendesk/crm-state/oauth.json", tickets.credentials().oauthStateKey());
+        String shown = tickets.credentials().toString() + tickets;
+        assertFalse(shown.contains("client-secret-1") || shown.contains("refresh-1"), shown);
     }
 
     @Test
@@ -79,7 +93,10 @@ class SettingsTest {
         assertTrue(error(with(base, "S3_BUCKET", "Bad_Bucket")).contains("S3_BUCKET (Bad_Bucket)"));
         assertTrue(error(with(base, "MAX_PAGES", "-1")).contains("MAX_PAGES (-1) must be a whole number from 0"));
         assertTrue(error(with(base, "HTTP_TIMEOUT", "1m")).contains("HTTP_TIMEOUT (1m)"));
-        assertTrue(error(with(base, "AUTH_MODE", "oauth")).contains("AUTH_MODE (oauth) must be one of token, bearer"));
+        assertTrue(error(with(base, "AUTH_MODE", "oauth")).contains(
+                "AUTH_MODE (oauth) must be one of token, bearer, oauth_client_credentials, oauth_refresh_token"));
+        assertTrue(error(with(base, "AUTH_MODE", "oauth_client_credentials")).contains(
+                "ZENDESK_OAUTH_CLIENT_ID is required when AUTH_MODE is oauth_client_credentials"));
         assertTrue(error(with(base, "RESOURCES", "audit_logs,tickets")).contains("unknown stream 'tickets'"));
         assertTrue(error(with(base, "ZENDESK_BASE_URL", "http://acme.zendesk.com")).contains("must use https"));
         assertTrue(error(with(base, "ZENDESK_BASE_URL", "acme")).contains("ZENDESK_BASE_URL (acme)"));

@@ -51,6 +51,14 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private int delayMillis;
     private long requests;
     private Runnable onRequest = () -> { };
+    // OAuth: the one client, the access tokens issued with their expiry, the one live refresh token.
+    public static final String CLIENT_ID = "zendesk-crm-collector";
+    public static final String CLIENT_SECRET = "cs-8d41f0b2c9e7a6153";
+    private final Map<String, Instant> accessTokens = new LinkedHashMap<>();
+    private String refreshToken = "rt-seed-5b7c1e9a";
+    private java.time.Duration tokenLifetime = java.time.Duration.ofMinutes(30);
+    private long tokensIssued;
+    private long expiredTokenRejections;
 
     public FakeZendesk(Supplier<Instant> clock, String expectedAuthorization) {
         this.clock = clock;
@@ -58,6 +66,33 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     }
 
     // ---- the account ----
+
+    /** Access tokens issued from now on expire after this long. */
+    public synchronized void tokenLifetime(java.time.Duration lifetime) {
+        this.tokenLifetime = lifetime;
+    }
+
+    public synchronized long tokensIssued() {
+        return tokensIssued;
+    }
+
+    /** API requests refused because their access token had expired: a collector that renews in time causes none. */
+    public synchronized long expiredTokenRejections() {
+        return expiredTokenRejections;
+    }
+
+    public synchronized String currentRefreshToken() {
+        return refreshToken;
+    }
+
+    public synchronized java.util.Set<String> issuedAccessTokens() {
+        return java.util.Set.copyOf(accessTokens.keySet());
+    }
+
+    /** Revokes every access token, as an admin would. */
+    public synchronized void revokeAccessTokens() {
+        accessTokens.clear();
+    }
 
     public synchronized void reset() {
         tickets.clear();
@@ -69,6 +104,11 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         delayMillis = 0;
         requests = 0;
         onRequest = () -> { };
+        accessTokens.clear();
+        refreshToken = "rt-seed-5b7c1e9a";
+        tokenLifetime = java.time.Duration.ofMinutes(30);
+        tokensIssued = 0;
+        expiredTokenRejections = 0;
     }
 
     public synchronized void putTicket(long id, Instant changedAt, String status) {
@@ -141,7 +181,16 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         requests++;
         onRequest.run();
         Request request = event.getRequest();
-        if (!expectedAuthorization.equals(request.getHeader("Authorization"))) {
+        if (request.getUrl().startsWith("/oauth/tokens")) return tokens(request);
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            Instant expiry = accessTokens.get(authorization.substring(7));
+            if (expiry == null) return json(401, "{\"error\":\"invalid_token\"}", 0);
+            if (!clock.get().isBefore(expiry)) {
+                expiredTokenRejections++;
+                return json(401, "{\"error\":\"invalid_token\",\"error_description\":\"expired\"}", 0);
+            }
+        } else if (!expectedAuthorization.equals(authorization)) {
             return json(401, "{\"error\":\"Couldn't authenticate you\"}", 0);
         }
         Fault fault = scheduledFaults.poll();
@@ -159,6 +208,36 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         }
         if (fault != null) return faulty(fault, body);
         return json(200, body, delayMillis);
+    }
+
+    private ResponseDefinition tokens(Request request) {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = JSON.readTree(request.getBodyAsString());
+        } catch (Exception e) {
+            return json(400, "{\"error\":\"invalid_request\"}", 0);
+        }
+        if (!CLIENT_ID.equals(body.path("client_id").asText()) || !CLIENT_SECRET.equals(body.path("client_secret").asText())) {
+            return json(401, "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}", 0);
+        }
+        ObjectNode out = JSON.createObjectNode();
+        String grant = body.path("grant_type").asText();
+        if (grant.equals("refresh_token")) {
+            if (!body.path("refresh_token").asText().equals(refreshToken)) {
+                return json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"The provided authorization grant is invalid, expired, or revoked\"}", 0);
+            }
+            accessTokens.clear(); // a refresh deletes the previous access and refresh tokens
+            refreshToken = "rt-" + java.util.UUID.randomUUID();
+            out.put("refresh_token", refreshToken).put("refresh_token_expires_in", 2_592_000);
+        } else if (!grant.equals("client_credentials")) {
+            return json(400, "{\"error\":\"unsupported_grant_type\"}", 0);
+        }
+        String token = "at-" + java.util.UUID.randomUUID();
+        accessTokens.put(token, clock.get().plus(tokenLifetime));
+        tokensIssued++;
+        out.put("access_token", token).put("token_type", "bearer").put("expires_in", tokenLifetime.toSeconds())
+                .put("scope", body.path("scope").asText());
+        return json(200, out.toString(), 0);
     }
 
     private String ticketPage(Request request) {

@@ -1,0 +1,97 @@
+package io.zendeskcrm.collector.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * How the collector signs in to Zendesk: the mode and its credentials, validated together. Secrets
+ * are kept by the name of the variable that gave them, so every message can name the variable
+ * without showing the value.
+ *
+ * @param scopes        OAuth scopes asked for (space-separated)
+ * @param oauthStateKey where a rotated OAuth refresh token is kept (beside the checkpoint)
+ */
+public record Credentials(AuthMode mode, Optional<String> email, Optional<String> clientId, Map<String, Secret> secrets,
+                          String scopes, String oauthStateKey) {
+
+    public static final String API_TOKEN = "ZENDESK_API_TOKEN";
+    public static final String BEARER_TOKEN = "ZENDESK_BEARER_TOKEN";
+    public static final String CLIENT_SECRET = "ZENDESK_OAUTH_CLIENT_SECRET";
+    public static final String REFRESH_TOKEN = "ZENDESK_OAUTH_REFRESH_TOKEN";
+    public static final String DEFAULT_OAUTH_STATE_KEY = "zendesk/crm-state/oauth.json";
+
+    public enum AuthMode {
+        /** HTTP Basic {@code email/token:api_token}; Zendesk stops accepting API tokens on 2027-04-30. */
+        TOKEN,
+        /** A fixed OAuth access token. */
+        BEARER,
+        /** Client id and secret exchanged for short-lived access tokens, renewed before they expire. */
+        OAUTH_CLIENT_CREDENTIALS,
+        /** A rotating refresh token exchanged for access tokens; each new refresh token is stored before use. */
+        OAUTH_REFRESH_TOKEN
+    }
+
+    static Credentials load(Settings.Reader r, List<String> resources) {
+        AuthMode mode = r.choice("AUTH_MODE", "token", AuthMode.class);
+        Optional<String> email = r.optional("ZENDESK_EMAIL");
+        Optional<String> clientId = r.optional("ZENDESK_OAUTH_CLIENT_ID");
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        for (String name : List.of(API_TOKEN, BEARER_TOKEN, CLIENT_SECRET, REFRESH_TOKEN)) {
+            r.optional(name).ifPresent(v -> secrets.put(name, new Secret(v)));
+        }
+        String modeName = mode.name().toLowerCase(Locale.ROOT);
+        List<String> needed = switch (mode) {
+            case TOKEN -> List.of("ZENDESK_EMAIL", API_TOKEN);
+            case BEARER -> List.of(BEARER_TOKEN);
+            case OAUTH_CLIENT_CREDENTIALS -> List.of("ZENDESK_OAUTH_CLIENT_ID", CLIENT_SECRET);
+            case OAUTH_REFRESH_TOKEN -> List.of("ZENDESK_OAUTH_CLIENT_ID", CLIENT_SECRET, REFRESH_TOKEN);
+        };
+        for (String name : needed) {
+            boolean present = switch (name) {
+                case "ZENDESK_EMAIL" -> email.isPresent();
+                case "ZENDESK_OAUTH_CLIENT_ID" -> clientId.isPresent();
+                default -> secrets.containsKey(name);
+            };
+            if (!present) throw new SettingsException(name + " is required when AUTH_MODE is " + modeName);
+        }
+        // Least privilege by default: read scopes for exactly the streams collected.
+        String defaultScopes = resources.stream()
+                .map(s -> s.equals(Settings.AUDIT_LOGS) ? "auditlogs:read" : "tickets:read")
+                .collect(Collectors.joining(" "));
+        String scopes = r.optional("ZENDESK_OAUTH_SCOPES").orElse(defaultScopes);
+        String stateKey = Settings.normalizeKey("OAUTH_STATE_KEY", r.optional("OAUTH_STATE_KEY").orElse(DEFAULT_OAUTH_STATE_KEY));
+        return new Credentials(mode, email, clientId, Map.copyOf(secrets), scopes, stateKey);
+    }
+
+    public Secret secret(String name) {
+        Secret s = secrets.get(name);
+        if (s == null) throw new IllegalStateException(name + " is not set"); // load() checked the mode's needs
+        return s;
+    }
+
+    /** The same credentials with some secrets replaced (references resolved to values). */
+    public Credentials withSecrets(Map<String, Secret> replaced) {
+        Map<String, Secret> merged = new LinkedHashMap<>(secrets);
+        merged.putAll(replaced);
+        return new Credentials(mode, email, clientId, Map.copyOf(merged), scopes, oauthStateKey);
+    }
+
+    /** The settings that hold this mode's credentials, for a message about rejected credentials. */
+    public String describe() {
+        return switch (mode) {
+            case TOKEN -> "ZENDESK_EMAIL and ZENDESK_API_TOKEN (AUTH_MODE=token)";
+            case BEARER -> "ZENDESK_BEARER_TOKEN (AUTH_MODE=bearer)";
+            case OAUTH_CLIENT_CREDENTIALS -> "ZENDESK_OAUTH_CLIENT_ID and ZENDESK_OAUTH_CLIENT_SECRET (AUTH_MODE=oauth_client_credentials)";
+            case OAUTH_REFRESH_TOKEN -> "the OAuth client and refresh token (AUTH_MODE=oauth_refresh_token)";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[" + mode + ", secrets " + secrets.keySet() + "]";
+    }
+}
