@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * What one stream did in one run.
  *
- * @param more        true when the run stopped at {@code MAX_PAGES} before the end of the stream
+ * @param more        true when the run stopped (MAX_PAGES, time budget) before the end of the stream
+ * @param pacedSeconds time spent waiting so as to stay inside Zendesk's rate limits
  * @param position    the committed position after the run
  * @param lagSeconds  how far the committed position is behind the run's start; 0 when the stream reached its end
  * @param error       why the stream failed (no credentials, no record data), or null
@@ -24,6 +25,7 @@ public record StreamResult(
         long requests,
         long retries,
         @JsonProperty("throttled_waits") long throttledWaits,
+        @JsonProperty("paced_seconds") long pacedSeconds,
         ObjectNode position,
         @JsonProperty("lag_seconds") Long lagSeconds,
         String error) {}

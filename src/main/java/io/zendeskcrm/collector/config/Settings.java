@@ -40,7 +40,8 @@ public record Settings(
         int secretsExtensionPort,
         Optional<Secret> awsSessionToken,
         Optional<Duration> timeBudget,
-        Duration lambdaTimeMargin) {
+        Duration lambdaTimeMargin,
+        int rateLimitReservePercent) {
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
@@ -81,6 +82,11 @@ public record Settings(
         URI baseUrl = baseUrl(r.required("ZENDESK_BASE_URL"), r.bool("ZENDESK_ALLOW_HTTP", false));
         List<String> resources = resources(r.optional("RESOURCES").orElse(AUDIT_LOGS + "," + INCREMENTAL_TICKETS));
         Credentials credentials = Credentials.load(r, resources);
+        if (credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN && insidePrefix(prefix, credentials.oauthStateKey())) {
+            // The stored refresh token is a secret: the SecOps feed must never read it.
+            throw new SettingsException("OAUTH_STATE_KEY (" + credentials.oauthStateKey() + ") must lie outside S3_PREFIX ("
+                    + prefix + "): the SecOps feed reads everything under the prefix");
+        }
         int maxPages = r.integer("MAX_PAGES", 20, 0, Integer.MAX_VALUE);
         Duration lookback = Duration.ofSeconds(r.integer("LOOKBACK_SECONDS", 3600, 1, Integer.MAX_VALUE));
         Optional<Instant> startTime = r.optional("START_TIME").map(v -> instant("START_TIME", v));
@@ -98,7 +104,8 @@ public record Settings(
         Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 60, 0, 900));
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, credentials,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
-                s3Endpoint, extensionPort, sessionToken, timeBudget, margin);
+                s3Endpoint, extensionPort, sessionToken, timeBudget, margin,
+                r.integer("RATE_LIMIT_RESERVE_PERCENT", 20, 0, 90));
     }
 
     /** The same settings with other credentials (references resolved to their values). */
@@ -106,12 +113,16 @@ public record Settings(
         return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, replaced,
                 resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
                 auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
-                lambdaTimeMargin);
+                lambdaTimeMargin, rateLimitReservePercent);
     }
 
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */
     public boolean stateKeyInsideDataPrefix() {
-        return prefix.isEmpty() || stateKey.startsWith(prefix + "/");
+        return insidePrefix(prefix, stateKey);
+    }
+
+    private static boolean insidePrefix(String prefix, String key) {
+        return prefix.isEmpty() || key.startsWith(prefix + "/");
     }
 
     /** Where objects and the checkpoint go, for messages: {@code s3://bucket} or the local directory. */

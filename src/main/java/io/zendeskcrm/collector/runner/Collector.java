@@ -16,6 +16,7 @@ import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.zendesk.AuditLogStream;
 import io.zendeskcrm.collector.zendesk.Authorizer;
 import io.zendeskcrm.collector.zendesk.OAuthTokens;
+import io.zendeskcrm.collector.zendesk.RatePacer;
 import io.zendeskcrm.collector.zendesk.RefreshTokenVault;
 import io.zendeskcrm.collector.zendesk.RetryingRequests;
 import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
@@ -93,7 +94,8 @@ public class Collector {
                     + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());
         }
         RequestStats stats = new RequestStats();
-        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline);
+        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
+                new RatePacer(settings.rateLimitReservePercent()));
         ZendeskApi api = restClient(settings).build(ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
                 settings.credentials().describe());

@@ -6,12 +6,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Counts requests, retries and rate-limit waits per stream, for the run summary and metrics. */
 public final class RequestStats {
-    public record Counts(long requests, long retries, long throttledWaits) {}
+    public record Counts(long requests, long retries, long throttledWaits, long pacedMillis) {}
 
     private final Map<String, LongAdder[]> byStream = new ConcurrentHashMap<>();
 
     void request(String stream) {
         counters(stream)[0].increment();
+    }
+
+    void paced(String stream, java.time.Duration wait) {
+        counters(stream)[3].add(wait.toMillis());
     }
 
     void retry(String stream, boolean throttled) {
@@ -21,10 +25,10 @@ public final class RequestStats {
 
     public Counts of(String stream) {
         LongAdder[] c = counters(stream);
-        return new Counts(c[0].sum(), c[1].sum(), c[2].sum());
+        return new Counts(c[0].sum(), c[1].sum(), c[2].sum(), c[3].sum());
     }
 
     private LongAdder[] counters(String stream) {
-        return byStream.computeIfAbsent(stream, s -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()});
+        return byStream.computeIfAbsent(stream, s -> new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder()});
     }
 }

@@ -33,9 +33,11 @@ public final class RetryingRequests {
     private final RequestStats stats;
     private final Clock clock;
     private final Deadline deadline;
+    private final RatePacer pacer;
 
-    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline) {
+    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer) {
         this.retries = retries;
+        this.pacer = pacer;
         this.sleeper = sleeper;
         this.stats = stats;
         this.clock = clock;
@@ -48,11 +50,13 @@ public final class RetryingRequests {
      */
     public JsonNode send(String stream, String where, Supplier<Response> request, FatalStatus fatal) {
         for (int attempt = 1; ; attempt++) {
+            pace(stream, where);
             stats.request(stream);
             Duration wait;
             String problem;
             boolean throttled = false;
             try (Response response = request.get()) {
+                pacer.observe(stream, response, clock.instant());
                 int status = response.getStatus();
                 if (status == 200) {
                     Optional<JsonNode> body = parse(response);
@@ -90,12 +94,28 @@ public final class RetryingRequests {
                         + wait.toSeconds() + " s to retry would pass the run's time budget");
             }
             stats.retry(stream, throttled);
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ZendeskException(stream + ": interrupted while waiting to retry", 0);
-            }
+            sleep(stream, wait);
+        }
+    }
+
+    /** Waits as long as the rate-limit headers ask, unless that would pass the deadline. */
+    private void pace(String stream, String where) {
+        Duration wait = pacer.waitBefore(stream, clock.instant());
+        if (wait.isZero()) return;
+        if (deadline.wouldPass(clock.instant(), wait)) {
+            throw new OutOfTimeException(stream + ": stopping before " + where + ": the rate limit asks to wait "
+                    + wait.toSeconds() + " s, past the run's time budget");
+        }
+        stats.paced(stream, wait);
+        sleep(stream, wait);
+    }
+
+    private void sleep(String stream, Duration wait) {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ZendeskException(stream + ": interrupted while waiting", 0);
         }
     }
 

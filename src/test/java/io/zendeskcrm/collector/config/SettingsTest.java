@@ -74,6 +74,9 @@ class SettingsTest {
                 "RESOURCES", "incremental_tickets");
         assertEquals("tickets:read", tickets.credentials().scopes());
         assertEquals("zendesk/crm-state/oauth.json", tickets.credentials().oauthStateKey());
+        assertTrue(error("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "oauth_refresh_token",
+                "ZENDESK_OAUTH_CLIENT_ID", "c", "ZENDESK_OAUTH_CLIENT_SECRET", "s", "ZENDESK_OAUTH_REFRESH_TOKEN", "r",
+                "OAUTH_STATE_KEY", "zendesk/crm/oauth.json").contains("OAUTH_STATE_KEY (zendesk/crm/oauth.json) must lie outside S3_PREFIX"));
         String shown = tickets.credentials().toString() + tickets;
         assertFalse(shown.contains("client-secret-1") || shown.contains("refresh-1"), shown);
     }

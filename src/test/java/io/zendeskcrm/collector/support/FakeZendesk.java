@@ -58,6 +58,12 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private String refreshToken = "rt-seed-5b7c1e9a";
     private java.time.Duration tokenLifetime = java.time.Duration.ofMinutes(30);
     private long tokensIssued;
+    // The incremental-exports rate limit: at most exportLimit requests per fixed window.
+    private int exportLimit = Integer.MAX_VALUE;
+    private java.time.Duration exportWindow = java.time.Duration.ofMinutes(1);
+    private Instant windowStart;
+    private int windowCount;
+    private long throttled;
     private long expiredTokenRejections;
 
     public FakeZendesk(Supplier<Instant> clock, String expectedAuthorization) {
@@ -94,6 +100,17 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         accessTokens.clear();
     }
 
+    /** Enforces Zendesk's incremental-export limit (10 per minute; 30 with High Volume) on the ticket export. */
+    public synchronized void exportRateLimit(int perWindow, java.time.Duration window) {
+        this.exportLimit = perWindow;
+        this.exportWindow = window;
+    }
+
+    /** Requests answered 429 because the export rate limit was exceeded. */
+    public synchronized long throttled() {
+        return throttled;
+    }
+
     public synchronized void reset() {
         tickets.clear();
         audits.clear();
@@ -109,6 +126,11 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         tokenLifetime = java.time.Duration.ofMinutes(30);
         tokensIssued = 0;
         expiredTokenRejections = 0;
+        exportLimit = Integer.MAX_VALUE;
+        exportWindow = java.time.Duration.ofMinutes(1);
+        windowStart = null;
+        windowCount = 0;
+        throttled = 0;
     }
 
     public synchronized void putTicket(long id, Instant changedAt, String status) {
@@ -199,7 +221,24 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         }
         String path = request.getUrl().replaceAll("\\?.*", "");
         String body;
+        String rateHeader = null;
         if (path.equals("/api/v2/incremental/tickets/cursor.json")) {
+            Instant now = clock.get();
+            if (windowStart == null || !now.isBefore(windowStart.plus(exportWindow))) {
+                windowStart = now;
+                windowCount = 0;
+            }
+            long resetsMillis = java.time.Duration.between(now, windowStart.plus(exportWindow)).toMillis();
+            long resets = (resetsMillis + 999) / 1000;
+            if (exportLimit != Integer.MAX_VALUE && windowCount >= exportLimit) {
+                throttled++;
+                return responseDefinition().withStatus(429).withHeader("Retry-After", String.valueOf(Math.max(1, resets)))
+                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"APIRateLimitExceeded\"}").build();
+            }
+            windowCount++;
+            if (exportLimit != Integer.MAX_VALUE) {
+                rateHeader = "total=" + exportLimit + "; remaining=" + (exportLimit - windowCount) + "; resets=" + resets;
+            }
             body = ticketPage(request);
         } else if (path.equals("/api/v2/audit_logs.json")) {
             body = auditPage(request);
@@ -207,7 +246,10 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
         }
         if (fault != null) return faulty(fault, body);
-        return json(200, body, delayMillis);
+        ResponseDefinition ok = json(200, body, delayMillis);
+        if (rateHeader == null) return ok;
+        return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(ok)
+                .withHeader("zendesk-ratelimit-incremental-exports", rateHeader).build();
     }
 
     private ResponseDefinition tokens(Request request) {

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records the waits between retries instead of sleeping. Replaces the real sleeper in {@code @QuarkusTest}s. */
+/**
+ * Records the waits instead of sleeping, and moves the {@link TestClock} on by each: time passes as
+ * if the collector had slept. Replaces the real sleeper in {@code @QuarkusTest}s.
+ */
 @jakarta.inject.Singleton
 public class RecordingSleeper implements Sleeper {
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
@@ -13,6 +16,7 @@ public class RecordingSleeper implements Sleeper {
     @Override
     public void sleep(Duration duration) {
         waits.add(duration);
+        TestClock.advanceShared(duration);
     }
 
     public List<Duration> waits() {

@@ -22,6 +22,10 @@ public class TestClock extends Clock {
     }
 
     public void advance(Duration d) {
+        advanceShared(d);
+    }
+
+    static synchronized void advanceShared(Duration d) {
         now = now.plus(d);
     }
 
