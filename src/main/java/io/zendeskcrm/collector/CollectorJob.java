@@ -58,14 +58,14 @@ public final class CollectorJob {
 
     /** Runs one pass with no time limit. */
     public RunSummary run() {
-        return run(Deadline.NONE);
+        return run(Deadline.NONE, Progress.NONE);
     }
 
     /**
      * Runs one pass, starting no new page once {@code deadline} has passed. A job object is made for
      * one pass: it holds that pass's checkpoint.
      */
-    public RunSummary run(Deadline deadline) {
+    public RunSummary run(Deadline deadline, Progress progress) {
         List<StreamResult> results = new ArrayList<>();
         boolean stopAll = false;
         String stopReason = null;
@@ -82,7 +82,7 @@ public final class CollectorJob {
                 results.add(failed(stream, 0, 0, null, stopReason));
                 continue;
             }
-            StreamResult result = runStream(stream, deadline);
+            StreamResult result = runStream(stream, deadline, progress);
             results.add(result);
             if (!result.ok() && conflict) {
                 // Another pass owns the checkpoint now; writing on would fight it.
@@ -93,7 +93,7 @@ public final class CollectorJob {
         return RunSummary.of(destination, results);
     }
 
-    private StreamResult runStream(ZendeskStream stream, Deadline deadline) {
+    private StreamResult runStream(ZendeskStream stream, Deadline deadline, Progress progress) {
         String name = stream.name();
         Instant started = clock.instant();
         ObjectNode position = null;
@@ -124,6 +124,7 @@ public final class CollectorJob {
                 position = page.next();
                 pages++;
                 records += page.records().size();
+                progress.page(name, pages, records, stream.positionTime(position), clock.instant());
                 if (page.endOfStream()) {
                     reachedEnd = true;
                     break;

@@ -183,7 +183,7 @@ class CollectorJobTest {
         RecordingSink sink = new RecordingSink();
         CountingStream stream = new CountingStream("s", 5);
         // The fixed clock is past this deadline from the start: no page is started, nothing is lost.
-        RunSummary summary = job(store, sink, 0, stream).run(new Deadline(CLOCK.instant()));
+        RunSummary summary = job(store, sink, 0, stream).run(new Deadline(CLOCK.instant()), Progress.NONE);
         assertTrue(summary.ok());
         assertTrue(summary.streams().get(0).more());
         assertEquals(0, summary.streams().get(0).pages());

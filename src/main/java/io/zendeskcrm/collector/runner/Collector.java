@@ -2,6 +2,7 @@ package io.zendeskcrm.collector.runner;
 
 import io.zendeskcrm.collector.CollectorJob;
 import io.zendeskcrm.collector.Deadline;
+import io.zendeskcrm.collector.Progress;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.FileCheckpointStore;
@@ -66,23 +67,32 @@ public class Collector {
 
     /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
     public RunSummary run() {
-        return run(Settings.load(Collector::config), Optional.empty());
+        return run(Settings.load(Collector::config), Optional.empty(), Progress.NONE);
     }
 
     /** One pass inside a Lambda invocation that has {@code remaining} time left. */
     public RunSummary runWithin(Duration remaining) {
-        return run(Settings.load(Collector::config), Optional.of(remaining));
+        return run(Settings.load(Collector::config), Optional.of(remaining), Progress.NONE);
     }
 
     public RunSummary run(Settings settings) {
-        return run(settings, Optional.empty());
+        return run(settings, Optional.empty(), Progress.NONE);
+    }
+
+    public RunSummary run(Settings settings, Optional<Duration> invocationRemaining) {
+        return run(settings, invocationRemaining, Progress.NONE);
+    }
+
+    /** One pass with progress reported after every page (for a terminal). */
+    public RunSummary run(Progress progress) {
+        return run(Settings.load(Collector::config), Optional.empty(), progress);
     }
 
     /**
      * @param invocationRemaining inside Lambda, the invocation's remaining time: the pass stops starting
      *                            pages {@code LAMBDA_TIME_MARGIN_SECONDS} before it ends
      */
-    public RunSummary run(Settings configured, Optional<Duration> invocationRemaining) {
+    public RunSummary run(Settings configured, Optional<Duration> invocationRemaining, Progress progress) {
         Instant start = clock.instant();
         Deadline deadline = invocationRemaining
                 .map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
@@ -115,7 +125,7 @@ public class Collector {
                 .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
         return new CollectorJob(streams, sink, store(settings, settings.stateKey()), keys, encoder, settings.maxPages(), clock,
-                stats, settings.destination()).run(deadline);
+                stats, settings.destination()).run(deadline, progress);
     }
 
     /** How requests are signed, from AUTH_MODE. */

@@ -27,7 +27,8 @@ public class Main implements QuarkusApplication {
             case ONCE -> {
                 RunSummary summary;
                 try {
-                    summary = collector.run();
+                    // Progress lines only for a person watching; scripts and schedulers get the summary alone.
+                    summary = System.console() != null ? collector.run(new TerminalProgress(System.err)) : collector.run();
                 } catch (SettingsException e) {
                     System.err.println("configuration error: " + e.getMessage());
                     return EXIT_USAGE;
