@@ -70,7 +70,7 @@ public final class TicketStream implements ZendeskStream {
     }
 
     /** Turns one export response into a page; pure, so it is tested on fixture JSON. */
-    Page page(ObjectNode position, JsonNode body) {
+    public Page page(ObjectNode position, JsonNode body) {
         JsonNode tickets = body.get("tickets");
         if (tickets == null || !tickets.isArray()) {
             throw new ZendeskException(NAME + ": the export response has no \"tickets\" array", 0);
