@@ -153,7 +153,7 @@ public final class CollectorJob {
         long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
         LOG.infof("%s: %d pages, %d records, %s", name, pages, records, more ? "more to do" : "caught up");
         return new StreamResult(name, true, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
-                c.pacedMillis() / 1000, position, lag, null);
+                c.pacedMillis() / 1000, secondsSince(started), position, lag, null);
     }
 
     /** Saves {@code position} for {@code stream} unless it is already what the checkpoint holds. */
@@ -168,6 +168,10 @@ public final class CollectorJob {
     private StreamResult failed(ZendeskStream stream, int pages, long records, ObjectNode position, String error) {
         RequestStats.Counts c = stats.of(stream.name());
         return new StreamResult(stream.name(), false, pages, records, false, c.requests(), c.retries(),
-                c.throttledWaits(), c.pacedMillis() / 1000, position, null, error);
+                c.throttledWaits(), c.pacedMillis() / 1000, 0, position, null, error);
+    }
+
+    private double secondsSince(Instant start) {
+        return Duration.between(start, clock.instant()).toMillis() / 1000.0;
     }
 }

@@ -15,8 +15,8 @@ class RunMetricsTest {
     @Test
     void oneEmbeddedMetricFormatLinePerStreamWithTheFiguresTheAlarmsUse() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(
-                new StreamResult("audit_logs", true, 3, 250, false, 4, 1, 1, 0, null, 0L, null),
-                new StreamResult("incremental_tickets", false, 1, 1000, false, 5, 4, 0, 0, null, null, "incremental_tickets: boom")));
+                new StreamResult("audit_logs", true, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, null),
+                new StreamResult("incremental_tickets", false, 1, 1000, false, 5, 4, 0, 0, 0, null, null, "incremental_tickets: boom")));
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
 
