@@ -1,26 +1,21 @@
 package io.zendeskcrm.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.zendeskcrm.collector.runner.Collector;
 import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
 import io.zendeskcrm.collector.support.FakeZendesk;
-import io.zendeskcrm.collector.support.RecordingSleeper;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,34 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** OAuth sign-in against a Zendesk whose access tokens expire and whose refresh tokens rotate. */
 @QuarkusTest
 @QuarkusTestResource(CollectorTestResources.class)
-class OAuthTest {
+class OAuthTest extends CollectorComponentTest {
     static final String OAUTH_STATE_KEY = "zendesk/crm-state/oauth.json";
 
-    @Inject
-    Collector collector;
-    @Inject
-    TestClock clock;
-    @Inject
-    RecordingSleeper sleeper;
-
-    WireMockServer zendesk;
-    FakeZendesk fake;
-    Bucket bucket;
-
     @BeforeEach
-    void reset() {
-        zendesk = CollectorTestResources.wireMock();
-        zendesk.resetAll();
-        fake = CollectorTestResources.fake();
-        fake.reset();
-        bucket = new Bucket(CollectorTestResources.s3().client(), CollectorTestResources.BUCKET);
-        bucket.empty();
-        sleeper.clear();
-        clock.set(TestClock.START);
-        for (String path : List.of("/api/v2/incremental/tickets/cursor.json", "/api/v2/audit_logs.json")) {
-            zendesk.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
-        }
-        zendesk.stubFor(post(urlPathEqualTo("/oauth/tokens")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
+    void serve() {
+        serveFake();
     }
 
     private RunSummary clientCredentials(String... more) {

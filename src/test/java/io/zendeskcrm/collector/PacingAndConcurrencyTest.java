@@ -1,18 +1,13 @@
 package io.zendeskcrm.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zendeskcrm.collector.checkpoint.Checkpoint;
-import io.zendeskcrm.collector.runner.Collector;
-import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
-import io.zendeskcrm.collector.support.FakeZendesk;
-import io.zendeskcrm.collector.support.RecordingSleeper;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,31 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Staying inside Zendesk's rate limits, and two passes at once against one bucket. */
 @QuarkusTest
 @QuarkusTestResource(CollectorTestResources.class)
-class PacingAndConcurrencyTest {
-    @Inject
-    Collector collector;
-    @Inject
-    TestClock clock;
-    @Inject
-    RecordingSleeper sleeper;
-
-    WireMockServer zendesk;
-    FakeZendesk fake;
-    Bucket bucket;
+class PacingAndConcurrencyTest extends CollectorComponentTest {
 
     @BeforeEach
-    void reset() {
-        zendesk = CollectorTestResources.wireMock();
-        zendesk.resetAll();
-        fake = CollectorTestResources.fake();
-        fake.reset();
-        bucket = new Bucket(CollectorTestResources.s3().client(), CollectorTestResources.BUCKET);
-        bucket.empty();
-        sleeper.clear();
-        clock.set(TestClock.START);
-        for (String path : List.of("/api/v2/incremental/tickets/cursor.json", "/api/v2/audit_logs.json")) {
-            zendesk.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
-        }
+    void serve() {
+        serveFake();
     }
 
     @Test

@@ -1,20 +1,17 @@
 package io.zendeskcrm.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zendeskcrm.collector.config.Settings;
-import io.zendeskcrm.collector.runner.Collector;
 import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
 import io.zendeskcrm.collector.support.FakeZendesk;
-import io.zendeskcrm.collector.support.RecordingSleeper;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,38 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The collector end to end: WireMock as Zendesk, S3Proxy as S3, the real clients in between. */
 @QuarkusTest
 @QuarkusTestResource(CollectorTestResources.class)
-class ZendeskToS3Test {
-    static final String TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json";
-    static final String AUDIT_PATH = "/api/v2/audit_logs.json";
-    static final String STATE_KEY = "zendesk/crm-state/state.json";
-
-    @Inject
-    Collector collector;
-    @Inject
-    RecordingSleeper sleeper;
-    @Inject
-    TestClock clock;
-
-    WireMockServer zendesk;
-    FakeZendesk fake;
-    Bucket bucket;
-
-    @BeforeEach
-    void reset() {
-        zendesk = CollectorTestResources.wireMock();
-        zendesk.resetAll();
-        fake = CollectorTestResources.fake();
-        fake.reset();
-        bucket = new Bucket(CollectorTestResources.s3().client(), CollectorTestResources.BUCKET);
-        bucket.empty();
-        sleeper.clear();
-        clock.set(TestClock.START);
-    }
-
-    private void serveFake() {
-        zendesk.stubFor(get(urlPathEqualTo(TICKETS_PATH)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
-        zendesk.stubFor(get(urlPathEqualTo(AUDIT_PATH)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
-    }
+class ZendeskToS3Test extends CollectorComponentTest {
 
     private RunSummary run(String... settings) {
         return collector.run(TestSettings.with(settings));

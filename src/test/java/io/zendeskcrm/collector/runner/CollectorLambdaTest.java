@@ -1,18 +1,15 @@
 package io.zendeskcrm.collector.runner;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
 import io.zendeskcrm.collector.support.FakeZendesk;
 import io.zendeskcrm.collector.support.TestClock;
-import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -25,25 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The Lambda handler invoked the way Lambda does it, through Quarkus's mock event server. */
 @QuarkusTest
 @QuarkusTestResource(CollectorTestResources.class)
-class CollectorLambdaTest {
-    @Inject
-    TestClock clock;
-
-    WireMockServer zendesk;
-    FakeZendesk fake;
-    Bucket bucket;
-
-    @BeforeEach
-    void reset() {
-        zendesk = CollectorTestResources.wireMock();
-        zendesk.resetAll();
-        fake = CollectorTestResources.fake();
-        fake.reset();
-        bucket = new Bucket(CollectorTestResources.s3().client(), CollectorTestResources.BUCKET);
-        bucket.empty();
-        clock.set(TestClock.START);
-    }
-
+class CollectorLambdaTest extends CollectorComponentTest {
     private static String eventServer() {
         return "http://" + ConfigProvider.getConfig().getValue("quarkus-internal.aws-lambda.test-api", String.class);
     }
@@ -54,8 +33,7 @@ class CollectorLambdaTest {
 
     @Test
     void aScheduledInvocationRunsOnePassAndReturnsTheSummary() throws Exception {
-        zendesk.stubFor(get(urlPathEqualTo("/api/v2/incremental/tickets/cursor.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
-        zendesk.stubFor(get(urlPathEqualTo("/api/v2/audit_logs.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
+        serveFake();
         for (int i = 0; i < 3; i++) fake.putTicket(i, TestClock.START.minusSeconds(300 + i), "open");
         fake.addAudit(9, TestClock.START.minusSeconds(900), TestClock.START.minusSeconds(900));
 
