@@ -64,6 +64,7 @@ public class Collector {
 
     private S3Client s3;
     private String s3Endpoint;
+    private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
     public RunSummary run() {
@@ -106,7 +107,7 @@ public class Collector {
         RequestStats stats = new RequestStats();
         RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
                 new RatePacer(settings.rateLimitReservePercent()));
-        ZendeskApi api = restClient(settings).build(ZendeskApi.class);
+        ZendeskApi api = restClient(settings, ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
                 settings.credentials().describe());
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
@@ -137,7 +138,7 @@ public class Collector {
                             .getBytes(StandardCharsets.UTF_8)));
             case BEARER -> Authorizer.fixed("Bearer " + credentials.secret(Credentials.BEARER_TOKEN).reveal());
             case OAUTH_CLIENT_CREDENTIALS, OAUTH_REFRESH_TOKEN -> new OAuthTokens(
-                    restClient(settings).build(ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
+                    restClient(settings, ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
                     credentials.secret(Credentials.CLIENT_SECRET), credentials.scopes(),
                     credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN
                             ? new RefreshTokenVault(store(settings, credentials.oauthStateKey()),
@@ -152,13 +153,16 @@ public class Collector {
                 .orElseGet(() -> new S3CheckpointStore(s3(settings), settings.bucket().orElseThrow(), key));
     }
 
-    private static QuarkusRestClientBuilder restClient(Settings settings) {
-        return QuarkusRestClientBuilder.newBuilder()
+    /** REST clients hold connection pools: one per API, base URL and timeout for the life of the process. */
+    private <T> T restClient(Settings settings, Class<T> api) {
+        String key = api.getName() + " " + settings.zendeskBaseUrl() + " " + settings.httpTimeout();
+        return api.cast(restClients.computeIfAbsent(key, k -> QuarkusRestClientBuilder.newBuilder()
                 .baseUri(settings.zendeskBaseUrl())
                 .connectTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(settings.httpTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .followRedirects(false) // a redirect must not carry the credentials elsewhere
-                .disableDefaultMapper(true);
+                .disableDefaultMapper(true)
+                .build(api)));
     }
 
     /**
