@@ -59,10 +59,6 @@ public final class Bucket {
         s3.putObject(b -> b.bucket(name).key(key), RequestBody.fromBytes(content));
     }
 
-    public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(name).key(key));
-    }
-
     /** Every record in every object under {@code prefix}, decoding gzip when the key says so. */
     public List<JsonNode> records(String prefix) {
         List<JsonNode> out = new ArrayList<>();
