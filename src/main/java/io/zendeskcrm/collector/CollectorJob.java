@@ -1,111 +1,114 @@
 package io.zendeskcrm.collector;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zendeskcrm.collector.checkpoint.Checkpoint;
-import io.zendeskcrm.collector.checkpoint.CheckpointConflictException;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
-import io.zendeskcrm.collector.sink.NdjsonEncoder;
-import io.zendeskcrm.collector.sink.ObjectKeys;
-import io.zendeskcrm.collector.sink.RecordSink;
-import io.zendeskcrm.collector.zendesk.OutOfTimeException;
-import io.zendeskcrm.collector.zendesk.Page;
-import io.zendeskcrm.collector.zendesk.RequestStats;
-import io.zendeskcrm.collector.zendesk.ZendeskStream;
+import io.zendeskcrm.collector.checkpoint.FencedCheckpoint;
+import io.zendeskcrm.collector.checkpoint.SupersededException;
+import io.zendeskcrm.collector.sink.WriteOnceObjects;
+import io.zendeskcrm.collector.stream.Deadline;
+import io.zendeskcrm.collector.stream.OutOfTimeException;
+import io.zendeskcrm.collector.stream.Page;
+import io.zendeskcrm.collector.stream.RequestStats;
+import io.zendeskcrm.collector.stream.TimeBudget;
+import io.zendeskcrm.collector.stream.ZendeskStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * One pass over every configured stream: per stream, load the checkpoint, fetch a page, write it,
- * then commit the position after it. The position is committed only after the page is durable, so a
- * failure anywhere repeats at most the page in hand, under the same object key.
+ * One pass over every configured stream. The pass first takes over the checkpoint (fencing out any
+ * older pass still running); then, per stream and page: commit the request's position, fetch, confirm
+ * the pass still owns the checkpoint, write the page's object (write-once), commit the position after
+ * it. A failure anywhere repeats at most the page in hand, and its records are not written twice.
  */
 public final class CollectorJob {
     private static final Logger LOG = Logger.getLogger(CollectorJob.class);
 
     private final List<ZendeskStream> streams;
-    private final RecordSink sink;
+    private final WriteOnceObjects objects;
     private final CheckpointStore store;
-    private final ObjectKeys keys;
-    private final NdjsonEncoder encoder;
     private final int maxPages;
     private final Clock clock;
     private final RequestStats stats;
     private final String destination;
+    private final Optional<Instant> startTime;
 
-    // The checkpoint document and its stored version, shared by the streams of one pass.
-    private Checkpoint checkpoint;
-    private String version;
-    private boolean conflict;
-
-    /** @param maxPages pages per stream per run; 0 means no limit */
-    public CollectorJob(List<ZendeskStream> streams, RecordSink sink, CheckpointStore store, ObjectKeys keys,
-                        NdjsonEncoder encoder, int maxPages, Clock clock, RequestStats stats, String destination) {
+    /**
+     * @param maxPages  pages per stream per run; 0 means no limit
+     * @param startTime {@code START_TIME}, which applies only to a stream without a checkpoint position
+     */
+    public CollectorJob(List<ZendeskStream> streams, WriteOnceObjects objects, CheckpointStore store, int maxPages,
+                        Clock clock, RequestStats stats, String destination, Optional<Instant> startTime) {
         this.streams = List.copyOf(streams);
-        this.sink = sink;
+        this.objects = objects;
         this.store = store;
-        this.keys = keys;
-        this.encoder = encoder;
         this.maxPages = maxPages;
         this.clock = clock;
         this.stats = stats;
         this.destination = destination;
+        this.startTime = startTime;
     }
 
     /** Runs one pass with no time limit. */
     public RunSummary run() {
-        return run(Deadline.NONE, Progress.NONE);
+        return run(TimeBudget.NONE, Progress.NONE);
     }
 
     /**
-     * Runs one pass, starting no new page once {@code deadline} has passed. A job object is made for
-     * one pass: it holds that pass's checkpoint.
+     * Runs one pass; each stream starts no new page once its share of {@code budget} has passed. A
+     * job object may run several passes; each takes over the checkpoint anew.
      */
-    public RunSummary run(Deadline deadline, Progress progress) {
-        List<StreamResult> results = new ArrayList<>();
-        boolean stopAll = false;
-        String stopReason = null;
+    public RunSummary run(TimeBudget budget, Progress progress) {
+        String pass = UUID.randomUUID().toString();
+        FencedCheckpoint checkpoint;
         try {
-            Optional<CheckpointStore.Stored> stored = store.load();
-            checkpoint = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
-            version = stored.map(CheckpointStore.Stored::version).orElse(null);
+            checkpoint = FencedCheckpoint.takeOver(store, pass);
+        } catch (SupersededException e) {
+            LOG.warnf("%s", e.getMessage());
+            return RunSummary.of(destination, streams.stream().map(s -> superseded(s, 0, 0, null, e.getMessage())).toList());
         } catch (RuntimeException e) {
-            stopAll = true;
-            stopReason = e.getMessage();
+            String reason = message(e);
+            LOG.errorf("%s", reason);
+            return RunSummary.of(destination, streams.stream().map(s -> failed(s, 0, 0, null, reason)).toList());
         }
-        for (ZendeskStream stream : streams) {
-            if (stopAll) {
-                results.add(failed(stream, 0, 0, null, stopReason));
+        List<StreamResult> results = new ArrayList<>();
+        String supersededBy = null;
+        for (int i = 0; i < streams.size(); i++) {
+            ZendeskStream stream = streams.get(i);
+            if (supersededBy != null) {
+                results.add(superseded(stream, 0, 0, null, supersededBy));
                 continue;
             }
-            StreamResult result = runStream(stream, deadline, progress);
+            Deadline share = budget.start(stream.name(), clock.instant(), streams.size() - i);
+            StreamResult result = runStream(stream, checkpoint, share, progress);
             results.add(result);
-            if (!result.ok() && conflict) {
-                // Another pass owns the checkpoint now; writing on would fight it.
-                stopAll = true;
-                stopReason = result.error();
-            }
+            if (result.superseded()) supersededBy = result.error();
         }
         return RunSummary.of(destination, results);
     }
 
-    private StreamResult runStream(ZendeskStream stream, Deadline deadline, Progress progress) {
+    private StreamResult runStream(ZendeskStream stream, FencedCheckpoint checkpoint, Deadline deadline, Progress progress) {
         String name = stream.name();
         Instant started = clock.instant();
+        Counts counts = new Counts();
         ObjectNode position = null;
-        int pages = 0;
-        long records = 0;
         try {
-            position = checkpoint.position(name).orElseGet(() -> stream.initialPosition(started));
-            commit(name, position);
+            Optional<ObjectNode> saved = checkpoint.position(name);
+            if (saved.isPresent() && startTime.isPresent()) {
+                LOG.infof("%s: START_TIME is ignored: the checkpoint already holds this stream's position, and"
+                        + " START_TIME applies only to a stream's first run (remove the stream's position to start again)", name);
+            }
+            position = saved.orElseGet(() -> stream.initialPosition(started));
+            checkpoint.commit(name, position);
             boolean more = false;
             boolean reachedEnd = false;
             while (true) {
-                if ((maxPages > 0 && pages >= maxPages) || deadline.passed(clock.instant())) {
+                if ((maxPages > 0 && counts.pages >= maxPages) || deadline.passed(clock.instant())) {
                     more = true;
                     break;
                 }
@@ -114,61 +117,87 @@ public final class CollectorJob {
                     reachedEnd = true;
                     break;
                 }
-                commit(name, request.get());
+                checkpoint.commit(name, request.get());
                 position = request.get();
                 Page page = stream.fetch(position, clock.instant());
+                ObjectNode next = page.next();
                 if (!page.records().isEmpty()) {
-                    sink.write(keys.of(name, page.keyTime(), page.request()), encoder.encode(page.records()));
+                    checkpoint.confirmOwner(); // a pass fenced out while it fetched writes nothing
+                    WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), page.records());
+                    next = stream.alreadyWritten(next, written.elsewhere());
+                    counts.records += written.written();
+                    counts.alreadyWritten += written.alreadyThere();
                 }
-                commit(name, page.next());
-                position = page.next();
-                pages++;
-                records += page.records().size();
-                progress.page(name, pages, records, stream.positionTime(position), clock.instant());
+                checkpoint.commit(name, next);
+                position = next;
+                counts.page(page);
+                progress.page(name, counts.pages, counts.records, stream.positionTime(position), clock.instant());
                 if (page.endOfStream()) {
                     reachedEnd = true;
                     break;
                 }
             }
-            return succeeded(stream, started, position, pages, records, more, reachedEnd);
+            return succeeded(stream, started, position, counts, more, reachedEnd);
         } catch (OutOfTimeException e) {
             LOG.warnf("%s; the next run carries on from the last committed page", e.getMessage());
-            return succeeded(stream, started, position, pages, records, true, false);
-        } catch (CheckpointConflictException e) {
-            conflict = true;
-            return failed(stream, pages, records, position, e.getMessage());
+            return succeeded(stream, started, position, counts, true, false);
+        } catch (SupersededException e) {
+            LOG.warnf("%s: %s", name, e.getMessage());
+            return superseded(stream, counts.pages, counts.records, position, e.getMessage());
         } catch (RuntimeException e) {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String message = message(e);
             if (!message.startsWith(name)) message = name + ": " + message;
-            LOG.errorf("%s (after %d pages this run; the checkpoint holds the last written page)", message, pages);
-            return failed(stream, pages, records, position, message);
+            LOG.errorf("%s (after %d pages this run; the checkpoint holds the last written page)", message, counts.pages);
+            return failed(stream, counts.pages, counts.records, position, message);
         }
     }
 
-    private StreamResult succeeded(ZendeskStream stream, Instant started, ObjectNode position, int pages, long records,
-                                   boolean more, boolean reachedEnd) {
-        String name = stream.name();
-        RequestStats.Counts c = stats.of(name);
-        // A stream that reached its end is current; otherwise it is as far behind as its position.
-        long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
-        LOG.infof("%s: %d pages, %d records, %s", name, pages, records, more ? "more to do" : "caught up");
-        return new StreamResult(name, true, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
-                c.pacedMillis() / 1000, secondsSince(started), position, lag, null);
+    /** What one stream did in this pass, page by page. */
+    private static final class Counts {
+        int pages;
+        long records;
+        long reread;
+        long rereadRequests;
+        long withoutId;
+        long alreadyWritten;
+
+        void page(Page page) {
+            pages++;
+            reread += page.reread();
+            withoutId += page.withoutId();
+            if (page.reread() > 0 && page.records().isEmpty()) rereadRequests++;
+        }
     }
 
-    /** Saves {@code position} for {@code stream} unless it is already what the checkpoint holds. */
-    private void commit(String stream, ObjectNode position) {
-        // Compared as text: a number read back from JSON may be an int node where the page built a long one.
-        if (checkpoint.position(stream).filter(p -> p.toString().equals(position.toString())).isPresent()) return;
-        Checkpoint next = checkpoint.with(stream, position);
-        version = store.commit(next.toJson(), version);
-        checkpoint = next;
+    private StreamResult succeeded(ZendeskStream stream, Instant started, ObjectNode position, Counts counts,
+                                   boolean more, boolean reachedEnd) {
+        String name = stream.name();
+        // A stream that reached its end is current; otherwise it is as far behind as its position.
+        long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
+        LOG.infof("%s: %d pages, %d records, %s", name, counts.pages, counts.records, more ? "more to do" : "caught up");
+        return result(stream, StreamResult.Outcome.OK, counts.pages, counts.records, more, secondsSince(started), position,
+                lag, null, counts);
     }
 
     private StreamResult failed(ZendeskStream stream, int pages, long records, ObjectNode position, String error) {
+        return result(stream, StreamResult.Outcome.FAILED, pages, records, false, 0, position, null, error, null);
+    }
+
+    private StreamResult superseded(ZendeskStream stream, int pages, long records, ObjectNode position, String why) {
+        return result(stream, StreamResult.Outcome.SUPERSEDED, pages, records, false, 0, position, null, why, null);
+    }
+
+    private StreamResult result(ZendeskStream stream, StreamResult.Outcome outcome, int pages, long records, boolean more,
+                                double seconds, ObjectNode position, Long lag, String error, Counts counts) {
         RequestStats.Counts c = stats.of(stream.name());
-        return new StreamResult(stream.name(), false, pages, records, false, c.requests(), c.retries(),
-                c.throttledWaits(), c.pacedMillis() / 1000, 0, position, null, error);
+        Counts n = counts != null ? counts : new Counts();
+        return new StreamResult(stream.name(), outcome, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
+                c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
+                n.reread, n.rereadRequests, n.withoutId, n.alreadyWritten, error);
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private double secondsSince(Instant start) {

@@ -1,25 +1,31 @@
 package io.zendeskcrm.collector;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * What one stream did in one run.
  *
- * @param more        true when the run stopped (MAX_PAGES, time budget) before the end of the stream
- * @param pacedSeconds time spent waiting so as to stay inside Zendesk's rate limits
- * @param seconds     how long the stream took in this run
- * @param position    the committed position after the run
- * @param lagSeconds  how far the committed position is behind the run's start; 0 when the stream reached its end
- * @param error       why the stream failed (no credentials, no record data), or null
+ * @param outcome        OK, FAILED, or SUPERSEDED (another pass took over the checkpoint: not a failure)
+ * @param more           true when the run stopped (MAX_PAGES, time budget) before the end of the stream
+ * @param pacedSeconds   time spent waiting so as to stay inside Zendesk's rate limits
+ * @param seconds        how long the stream took in this run
+ * @param position       the committed position after the run, as the stream shows it (counts, not ids)
+ * @param lagSeconds     how far the committed position is behind the run's start; 0 when the stream reached its end
+ * @param rereadRecords  records read again in a window's overlap and skipped, already written
+ * @param rereadRequests requests whose page held nothing but such records: the price of the overlap
+ * @param withoutId      records without an {@code id}, written all the same
+ * @param alreadyWritten records of a re-read page found already written by an earlier pass (not written again)
+ * @param error          why the stream failed or was superseded, or null
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamResult(
         String stream,
-        boolean ok,
+        @JsonIgnore Outcome outcome,
         int pages,
         long records,
         boolean more,
@@ -30,4 +36,23 @@ public record StreamResult(
         double seconds,
         ObjectNode position,
         @JsonProperty("lag_seconds") Long lagSeconds,
-        String error) {}
+        @JsonProperty("reread_records") long rereadRecords,
+        @JsonProperty("reread_requests") long rereadRequests,
+        @JsonProperty("records_without_id") long withoutId,
+        @JsonProperty("already_written") long alreadyWritten,
+        String error) {
+
+    public enum Outcome { OK, FAILED, SUPERSEDED }
+
+    /** False only when the stream failed; a superseded stream stopped as it should. */
+    @JsonProperty("ok")
+    public boolean ok() {
+        return outcome != Outcome.FAILED;
+    }
+
+    @JsonProperty("superseded")
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public boolean superseded() {
+        return outcome == Outcome.SUPERSEDED;
+    }
+}

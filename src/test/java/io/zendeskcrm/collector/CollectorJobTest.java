@@ -1,5 +1,6 @@
 package io.zendeskcrm.collector;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.checkpoint.Checkpoint;
@@ -8,39 +9,81 @@ import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
-import io.zendeskcrm.collector.zendesk.Page;
-import io.zendeskcrm.collector.zendesk.RequestStats;
-import io.zendeskcrm.collector.zendesk.ZendeskStream;
+import io.zendeskcrm.collector.sink.WriteOnceObjects;
+import io.zendeskcrm.collector.stream.Deadline;
+import io.zendeskcrm.collector.stream.Page;
+import io.zendeskcrm.collector.stream.RequestStats;
+import io.zendeskcrm.collector.stream.TimeBudget;
+import io.zendeskcrm.collector.stream.ZendeskStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The job's ordering rules, with an in-memory checkpoint store, a recording sink and a fixed clock. */
+/** The job's ordering, fencing and write-once rules, with an in-memory checkpoint store, an in-memory sink and a test clock. */
 class CollectorJobTest {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-20T12:00:00Z"), ZoneOffset.UTC);
+    /** A clock with sub-second instants, as real ones have, that moves only when a test says so. */
+    static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-11-20T12:00:00.437Z");
 
-    /** Positions are {"n": k}; page k holds record k and leads to k+1; the stream ends after {@code last}. */
-    static class CountingStream implements ZendeskStream {
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    final ManualClock clock = new ManualClock();
+
+    /**
+     * A cursor stream over a list that tests may change: position {"n": k} reads the records at k, k+1, ...
+     * (up to {@code pageSize}); the stream ends after the last. Like the windowed streams, it skips ids that
+     * an earlier pass wrote for the same request but that this page pushed out.
+     */
+    static class ListStream implements ZendeskStream {
         final String name;
-        final int last;
+        final List<Integer> data = new ArrayList<>();
+        final int pageSize;
         final List<Integer> fetched = new ArrayList<>();
+        Runnable beforeFetch = () -> { };
         RuntimeException failAt;
         int failOn = -1;
 
-        CountingStream(String name, int last) {
+        ListStream(String name, int size, int pageSize) {
             this.name = name;
-            this.last = last;
+            for (int i = 0; i < size; i++) data.add(i);
+            this.pageSize = pageSize;
+        }
+
+        ListStream(String name, int size) {
+            this(name, size, 1);
         }
 
         @Override
@@ -50,7 +93,9 @@ class CollectorJobTest {
 
         @Override
         public ObjectNode initialPosition(Instant now) {
-            return JsonNodeFactory.instance.objectNode().put("n", 0);
+            ObjectNode p = JsonNodeFactory.instance.objectNode().put("n", 0);
+            p.putArray("skip");
+            return p;
         }
 
         @Override
@@ -59,13 +104,27 @@ class CollectorJobTest {
         }
 
         @Override
-        public Page fetch(ObjectNode request, Instant now) {
+        public synchronized Page fetch(ObjectNode request, Instant now) {
+            beforeFetch.run();
             int n = request.get("n").asInt();
             fetched.add(n);
             if (n == failOn) throw failAt;
-            ObjectNode record = JsonNodeFactory.instance.objectNode().put("id", n);
-            return new Page(List.of(record), JsonNodeFactory.instance.objectNode().put("n", n + 1), n + 1 > last,
-                    Instant.ofEpochSecond(1_795_000_000L + n), "n=" + n);
+            Set<Integer> skip = new HashSet<>();
+            request.get("skip").forEach(s -> skip.add(s.asInt()));
+            List<ObjectNode> records = new ArrayList<>();
+            int end = Math.min(n + pageSize, data.size());
+            for (int i = n; i < end; i++) {
+                if (!skip.contains(data.get(i))) records.add(JsonNodeFactory.instance.objectNode().put("id", data.get(i)));
+            }
+            ObjectNode next = request.deepCopy().put("n", end);
+            return new Page(records, next, end >= data.size(), Instant.ofEpochSecond(1_795_000_000L + n), "n=" + n);
+        }
+
+        @Override
+        public ObjectNode alreadyWritten(ObjectNode next, List<ObjectNode> records) {
+            ObjectNode adjusted = next.deepCopy();
+            records.forEach(r -> ((ArrayNode) adjusted.get("skip")).add(r.get("id").asInt()));
+            return adjusted;
         }
 
         @Override
@@ -74,23 +133,35 @@ class CollectorJobTest {
         }
     }
 
+    /** Compare-and-swap on a version counter; can be told to fail the k-th commit as a crash would. */
     static final class MemoryStore implements CheckpointStore {
         byte[] content;
         int version;
         final List<String> commits = new ArrayList<>();
+        int crashOnCommit = -1;
+        boolean landThenReportConflict;
 
         @Override
-        public Optional<Stored> load() {
+        public synchronized Optional<Stored> load() {
             return content == null ? Optional.empty() : Optional.of(new Stored(content, String.valueOf(version)));
         }
 
         @Override
-        public String commit(byte[] next, String expectedVersion) {
+        public synchronized String commit(byte[] next, String expectedVersion) {
             String current = content == null ? null : String.valueOf(version);
             if (!Objects.equals(current, expectedVersion)) throw new CheckpointConflictException("memory");
+            if (commits.size() == crashOnCommit) {
+                crashOnCommit = -1;
+                throw new IllegalStateException("killed");
+            }
             content = next;
             version++;
             commits.add(new String(next));
+            if (landThenReportConflict) {
+                // As an SDK retry after a first attempt that landed: the write is there, the answer says 412.
+                landThenReportConflict = false;
+                throw new CheckpointConflictException("memory");
+            }
             return String.valueOf(version);
         }
 
@@ -99,40 +170,58 @@ class CollectorJobTest {
             return "memory";
         }
 
+        Checkpoint checkpoint() {
+            return Checkpoint.parse(content, "memory");
+        }
+
         int position(String stream) {
-            return Checkpoint.parse(content, "memory").position(stream).orElseThrow().get("n").asInt();
+            return checkpoint().position(stream).orElseThrow().get("n").asInt();
         }
     }
 
-    static final class RecordingSink implements RecordSink {
+    /** Write-once objects in memory; every create is recorded, and a key is never replaced. */
+    static final class MemorySink implements RecordSink {
         final Map<String, byte[]> objects = new LinkedHashMap<>();
-        final List<String> writes = new ArrayList<>();
-        int failOnWrite = -1;
+        final List<String> creates = new ArrayList<>();
+        int failOnCreate = -1;
 
         @Override
-        public void write(String key, byte[] content) {
-            if (writes.size() == failOnWrite) {
-                writes.add("FAILED " + key);
+        public synchronized boolean create(String key, byte[] content) {
+            if (creates.size() == failOnCreate) {
+                creates.add("FAILED " + key);
                 throw new IllegalStateException("disk full");
             }
-            writes.add(key);
-            objects.put(key, content);
+            creates.add(key);
+            return objects.putIfAbsent(key, content) == null;
+        }
+
+        @Override
+        public synchronized Optional<byte[]> read(String key) {
+            return Optional.ofNullable(objects.get(key));
+        }
+
+        List<Integer> ids() {
+            NdjsonEncoder encoder = new NdjsonEncoder(false);
+            List<Integer> out = new ArrayList<>();
+            for (byte[] o : objects.values()) {
+                encoder.unpack(o).forEach(l -> out.add(NdjsonEncoder.record(l).get("id").asInt()));
+            }
+            return out;
         }
     }
 
-    static CollectorJob job(MemoryStore store, RecordingSink sink, int maxPages, ZendeskStream... streams) {
-        return new CollectorJob(List.of(streams), sink, store, new ObjectKeys("p", ".ndjson"), new NdjsonEncoder(false),
-                maxPages, CLOCK, new RequestStats(), "memory");
+    CollectorJob job(MemoryStore store, MemorySink sink, int maxPages, ZendeskStream... streams) {
+        return new CollectorJob(List.of(streams), new WriteOnceObjects(sink, new ObjectKeys("p", ".ndjson"),
+                new NdjsonEncoder(false)), store, maxPages, clock, new RequestStats(), "memory", Optional.empty());
     }
 
     @Test
     void theCheckpointDoesNotAdvanceWhenTheSinkFails() {
         MemoryStore store = new MemoryStore();
-        RecordingSink sink = new RecordingSink();
-        sink.failOnWrite = 2;
-        CountingStream stream = new CountingStream("s", 5);
+        MemorySink sink = new MemorySink();
+        sink.failOnCreate = 2;
 
-        RunSummary summary = job(store, sink, 0, stream).run();
+        RunSummary summary = job(store, sink, 0, new ListStream("s", 6)).run();
 
         assertFalse(summary.ok());
         assertTrue(summary.failures().contains("disk full"), summary.failures());
@@ -141,49 +230,152 @@ class CollectorJobTest {
     }
 
     @Test
-    void aRerunFromTheSameCheckpointWritesTheSameKeysAndTheCursorNeverMovesBackwards() {
+    void aRerunFromAnOlderCheckpointWritesNothingTwiceAndChangesNoObject() {
         MemoryStore store = new MemoryStore();
-        RecordingSink first = new RecordingSink();
-        job(store, first, 2, new CountingStream("s", 5)).run();
+        MemorySink sink = new MemorySink();
+        job(store, sink, 2, new ListStream("s", 6)).run();
         byte[] saved = store.content;
-        int savedVersion = store.version;
-        RecordingSink second = new RecordingSink();
-        job(store, second, 0, new CountingStream("s", 5)).run();
+        job(store, sink, 0, new ListStream("s", 6)).run();
+        Map<String, byte[]> before = new LinkedHashMap<>(sink.objects);
 
         store.content = saved; // as if the second run's commits were lost
-        store.version = savedVersion;
+        store.version += 100;
         int replayStart = store.commits.size();
-        RecordingSink replay = new RecordingSink();
-        job(store, replay, 0, new CountingStream("s", 5)).run();
+        RunSummary replay = job(store, sink, 0, new ListStream("s", 6)).run();
 
-        assertEquals(second.writes, replay.writes);
-        for (String key : second.objects.keySet()) assertTrue(java.util.Arrays.equals(second.objects.get(key), replay.objects.get(key)));
-        List<Integer> replayed = store.commits.subList(replayStart, store.commits.size()).stream()
+        assertTrue(replay.ok(), replay::failures);
+        assertEquals(before.keySet(), sink.objects.keySet(), "no new object");
+        before.forEach((k, v) -> assertEquals(new String(v), new String(sink.objects.get(k)), "object " + k + " unchanged"));
+        assertEquals(4, replay.streams().get(0).alreadyWritten());
+        assertEquals(0, replay.streams().get(0).records());
+        List<Integer> replayed = store.commits.subList(replayStart + 1, store.commits.size()).stream()
                 .map(c -> Checkpoint.parse(c.getBytes(), "m").position("s").orElseThrow().get("n").asInt()).toList();
-        assertEquals(List.of(3, 4, 5, 6), replayed, "one commit per page, always forwards");
+        assertEquals(List.of(3, 4, 5, 6), replayed, "after the take-over, one commit per page, always forwards");
+    }
+
+    /** The pass dies between write and commit; by the next pass Zendesk has a late record inside that page. */
+    @Test
+    void aPageThatChangedAfterAPassDiedBetweenWriteAndCommitIsCompletedUnderANewKeyWithEveryRecordOnce() {
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+        ListStream first = new ListStream("s", 9, 3);
+        // Commits: take-over, start position, then page 1's position (the 3rd) is where it dies.
+        store.crashOnCommit = 3;
+        RunSummary died = job(store, sink, 0, first).run();
+        assertFalse(died.ok());
+        assertEquals(2, sink.objects.size(), "pages at 0 and 3 written, the second never committed");
+        Map<String, byte[]> before = new LinkedHashMap<>(sink.objects);
+
+        ListStream changed = new ListStream("s", 9, 3);
+        changed.data.add(4, 100); // a late record inside the page at 3: that page is now 3, 100, 4; 5 is pushed out
+        RunSummary next = job(store, sink, 0, changed).run();
+
+        assertTrue(next.ok(), next::failures);
+        before.forEach((k, v) -> assertEquals(new String(v), new String(sink.objects.get(k)), "object " + k + " unchanged"));
+        List<Integer> ids = sink.ids().stream().sorted().toList();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 100), ids, "every record exactly once");
+        assertTrue(sink.objects.keySet().stream().anyMatch(k -> k.endsWith("-2.ndjson")), sink.objects.keySet().toString());
+    }
+
+    /** Regression: a 412 whose stored bytes equalled the writer's own counted as the writer's write, for either of two passes. */
+    @Test
+    void aPasssOwnWriteThatLandedBeforeA412IsRecognisedByItsOwnerAndItCarriesOn() {
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+        store.landThenReportConflict = true;
+        RunSummary summary = job(store, sink, 0, new ListStream("s", 3)).run();
+        assertTrue(summary.ok(), summary::failures);
+        assertFalse(summary.superseded());
+        assertEquals(3, store.position("s"));
+    }
+
+    @Test
+    void aNewerPassFencesOutTheOlderOneWhichWritesNothingMoreAndReportsSupersededNotFailure() {
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+        ListStream older = new ListStream("s", 6);
+        ListStream newer = new ListStream("s", 6);
+        ListStream other = new ListStream("t", 2);
+        RunSummary[] newerResult = new RunSummary[1];
+        older.beforeFetch = () -> {
+            if (older.fetched.size() == 2) { // while the older pass fetches its third page, a newer pass runs whole
+                older.beforeFetch = () -> { };
+                newerResult[0] = job(store, sink, 0, newer).run();
+            }
+        };
+
+        RunSummary olderResult = job(store, sink, 0, older, other).run();
+
+        assertTrue(newerResult[0].ok(), newerResult[0]::failures);
+        assertFalse(newerResult[0].superseded());
+        assertTrue(olderResult.ok(), "fenced out is not a failure: " + olderResult.failures());
+        assertTrue(olderResult.superseded());
+        assertTrue(olderResult.streams().get(0).superseded());
+        assertTrue(olderResult.streams().get(0).error().contains("took over"), olderResult.streams().get(0).error());
+        assertTrue(olderResult.streams().get(1).superseded(), "the older pass's other streams do not run");
+        assertTrue(other.fetched.isEmpty());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), sink.ids().stream().sorted().toList(), "every record once");
+        assertEquals(6, store.position("s"));
+    }
+
+    @Test
+    void twoPassesThatReadTheSameCheckpointDoNotBothTakeOver() {
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+        job(store, sink, 1, new ListStream("s", 6)).run();
+        // Another pass takes over between this pass's read and its write: this one yields without a request.
+        CheckpointStore racing = new CheckpointStore() {
+            boolean raced;
+
+            @Override
+            public Optional<Stored> load() {
+                Optional<Stored> read = store.load();
+                if (!raced) {
+                    raced = true;
+                    job(store, sink, 0, new ListStream("s", 6)).run();
+                }
+                return read;
+            }
+
+            @Override
+            public String commit(byte[] content, String expectedVersion) {
+                return store.commit(content, expectedVersion);
+            }
+
+            @Override
+            public String location() {
+                return "memory";
+            }
+        };
+        ListStream late = new ListStream("s", 6);
+        RunSummary summary = new CollectorJob(List.of(late), new WriteOnceObjects(sink, new ObjectKeys("p", ".ndjson"),
+                new NdjsonEncoder(false)), racing, 0, clock, new RequestStats(), "memory", Optional.empty()).run();
+
+        assertTrue(summary.superseded());
+        assertTrue(summary.ok());
+        assertTrue(late.fetched.isEmpty(), "no request after losing the take-over");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), sink.ids().stream().sorted().toList());
     }
 
     @Test
     void maxPagesStopsARunWithMoreToDoAndTheNextRunContinues() {
         MemoryStore store = new MemoryStore();
-        RecordingSink sink = new RecordingSink();
-        RunSummary first = job(store, sink, 3, new CountingStream("s", 5)).run();
+        MemorySink sink = new MemorySink();
+        RunSummary first = job(store, sink, 3, new ListStream("s", 6)).run();
         assertTrue(first.streams().get(0).more());
         assertEquals(3, store.position("s"));
-        RunSummary second = job(store, sink, 3, new CountingStream("s", 5)).run();
+        RunSummary second = job(store, sink, 3, new ListStream("s", 6)).run();
         assertFalse(second.streams().get(0).more());
-        assertEquals(6, sink.objects.size(), "six different keys: " + sink.writes);
-        List<Integer> ids = sink.objects.values().stream().map(b -> Integer.parseInt(new String(b).replaceAll("\\D", ""))).toList();
-        assertEquals(List.of(0, 1, 2, 3, 4, 5), ids);
+        assertEquals(6, sink.objects.size(), "six different keys: " + sink.creates);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), sink.ids());
     }
 
     @Test
     void aPassedDeadlineStopsStartingPagesAndReportsMoreToDo() {
         MemoryStore store = new MemoryStore();
-        RecordingSink sink = new RecordingSink();
-        CountingStream stream = new CountingStream("s", 5);
-        // The fixed clock is past this deadline from the start: no page is started, nothing is lost.
-        RunSummary summary = job(store, sink, 0, stream).run(new Deadline(CLOCK.instant()), Progress.NONE);
+        ListStream stream = new ListStream("s", 6);
+        // The clock is past this deadline from the start: no page is started, nothing is lost.
+        RunSummary summary = job(store, new MemorySink(), 0, stream).run(new TimeBudget(new Deadline(clock.instant())), Progress.NONE);
         assertTrue(summary.ok());
         assertTrue(summary.streams().get(0).more());
         assertEquals(0, summary.streams().get(0).pages());
@@ -191,14 +383,31 @@ class CollectorJobTest {
         assertEquals(0, store.position("s"), "the start position is committed, nothing else");
     }
 
+    /** Regression: with TIME_BUDGET_SECONDS the first stream used the whole budget and the others got nothing. */
+    @Test
+    void streamsShareTheTimeBudgetSoEveryStreamAdvancesEveryRun() {
+        MemoryStore store = new MemoryStore();
+        ListStream a = new ListStream("a", 100);
+        ListStream b = new ListStream("b", 100);
+        a.beforeFetch = () -> clock.advance(Duration.ofSeconds(10));
+        b.beforeFetch = () -> clock.advance(Duration.ofSeconds(10));
+        TimeBudget budget = new TimeBudget(Deadline.after(clock.instant(), Duration.ofSeconds(100)));
+
+        RunSummary summary = job(store, new MemorySink(), 0, a, b).run(budget, Progress.NONE);
+
+        assertEquals(5, summary.streams().get(0).pages(), "half of 100 s at 10 s a page");
+        assertEquals(5, summary.streams().get(1).pages(), "the other half");
+        assertTrue(summary.streams().get(0).more() && summary.streams().get(1).more());
+    }
+
     @Test
     void aFailingStreamDoesNotStopTheOthers() {
         MemoryStore store = new MemoryStore();
-        RecordingSink sink = new RecordingSink();
-        CountingStream broken = new CountingStream("a", 3);
+        MemorySink sink = new MemorySink();
+        ListStream broken = new ListStream("a", 4);
         broken.failOn = 1;
         broken.failAt = new IllegalStateException("boom");
-        CountingStream healthy = new CountingStream("b", 2);
+        ListStream healthy = new ListStream("b", 3);
 
         RunSummary summary = job(store, sink, 0, broken, healthy).run();
 
@@ -211,30 +420,11 @@ class CollectorJobTest {
     }
 
     @Test
-    void aCheckpointConflictStopsEveryStream() {
-        MemoryStore store = new MemoryStore();
-        RecordingSink sink = new RecordingSink();
-        CountingStream a = new CountingStream("a", 3) {
-            @Override
-            public Page fetch(ObjectNode request, Instant now) {
-                store.version += 10; // another run commits in the meantime
-                return super.fetch(request, now);
-            }
-        };
-        CountingStream b = new CountingStream("b", 3);
-        RunSummary summary = job(store, sink, 0, a, b).run();
-        assertFalse(summary.streams().get(0).ok());
-        assertFalse(summary.streams().get(1).ok());
-        assertTrue(b.fetched.isEmpty(), "no request after a conflict");
-        assertTrue(summary.streams().get(1).error().contains("changed by another run"));
-    }
-
-    @Test
     void lagIsHowFarTheCommittedPositionIsBehindTheRunsStartUnlessTheStreamReachedItsEnd() {
-        RunSummary stopped = job(new MemoryStore(), new RecordingSink(), 1, new CountingStream("s", 5)).run();
-        long expected = CLOCK.instant().getEpochSecond() - (1_795_000_000L + 1);
+        RunSummary stopped = job(new MemoryStore(), new MemorySink(), 1, new ListStream("s", 6)).run();
+        long expected = clock.instant().getEpochSecond() - (1_795_000_000L + 1);
         assertEquals(expected, stopped.streams().get(0).lagSeconds());
-        RunSummary caughtUp = job(new MemoryStore(), new RecordingSink(), 0, new CountingStream("s", 1)).run();
+        RunSummary caughtUp = job(new MemoryStore(), new MemorySink(), 0, new ListStream("s", 2)).run();
         assertEquals(0, caughtUp.streams().get(0).lagSeconds(), "a quiet account is not behind");
     }
 }

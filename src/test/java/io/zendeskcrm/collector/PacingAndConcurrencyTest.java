@@ -4,21 +4,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zendeskcrm.collector.checkpoint.Checkpoint;
+import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.support.Bucket;
 import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Staying inside Zendesk's rate limits, and two passes at once against one bucket. */
@@ -75,37 +89,93 @@ class PacingAndConcurrencyTest extends CollectorComponentTest {
         assertEquals(37, second.streams().get(0).pacedSeconds());
     }
 
+    /**
+     * Regression: two passes on one checkpoint could both "win", and the loser replaced the winner's
+     * object with a different page (27 audit records duplicated of 3300). Pairs of passes start together
+     * while Zendesk changes under them: late audit records inside the window being read, updated tickets.
+     */
     @Test
-    void twoPassesStartedTogetherLeaveEveryRecordOnceAndAValidCheckpoint() throws Exception {
-        fake.ticketPageSize(20);
-        for (int i = 0; i < 500; i++) fake.putTicket(i, TestClock.START.minusSeconds(3000 - i), "open");
-        for (int i = 0; i < 300; i++) fake.addAudit(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(3000 - i));
-        var settings = TestSettings.with("MAX_PAGES", "0");
-        CountDownLatch go = new CountDownLatch(1);
-        CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
-        CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
-        go.countDown();
-        RunSummary first = a.get();
-        RunSummary second = b.get();
+    void pairsOfPassesRacingWhileZendeskChangesLeaveEveryRecordOnceInS3AndRewriteNoObject() throws Exception {
+        Map<String, String> etags = new ConcurrentHashMap<>();
+        List<String> rewritten = new CopyOnWriteArrayList<>();
+        Runnable watchBucket = () -> bucket.etags("zendesk/crm/").forEach((key, etag) -> {
+            String before = etags.putIfAbsent(key, etag);
+            if (before != null && !before.equals(etag)) rewritten.add(key);
+        });
+        race(TestSettings.with("MAX_PAGES", "0"), watchBucket);
 
-        // At most one proceeds; the other stops with the conflict message. A later pass finishes the work.
-        long succeeded = List.of(first, second).stream().filter(RunSummary::ok).count();
-        assertTrue(succeeded <= 1, "both passes claimed success");
-        for (RunSummary s : List.of(first, second)) {
-            if (!s.ok()) assertTrue(s.failures().contains("changed by another run"), s.failures());
-        }
-        RunSummary after = collector.run(settings);
-        assertTrue(after.ok(), after::failures);
-
-        List<Long> tickets = bucket.records("zendesk/crm/incremental_tickets/").stream().map(t -> t.get("id").asLong()).sorted().toList();
-        List<Long> audits = bucket.records("zendesk/crm/audit_logs/").stream().map(t -> t.get("id").asLong()).sorted().toList();
-        assertEquals(500, tickets.size());
-        assertEquals(500, tickets.stream().distinct().count(), "no ticket twice");
-        assertEquals(300, audits.size());
-        assertEquals(300, audits.stream().distinct().count(), "no audit record twice");
+        assertEquals(List.of(), rewritten, "no object is ever written twice");
+        assertExactlyOnce(bucket.records("zendesk/crm/audit_logs/"), bucket.records("zendesk/crm/incremental_tickets/"));
         Checkpoint checkpoint = Checkpoint.parse(bucket.bytes("zendesk/crm-state/state.json"), "state");
-        JsonNode tickets_ = checkpoint.position("incremental_tickets").orElseThrow();
-        assertTrue(tickets_.has("cursor"));
+        assertTrue(checkpoint.position("incremental_tickets").orElseThrow().has("cursor"));
+    }
+
+    @Test
+    void pairsOfPassesRacingOnTheFileStoreBehaveTheSame(@TempDir Path dir) throws Exception {
+        race(TestSettings.with("MAX_PAGES", "0", "OUTPUT_DIR", dir.toString()), () -> { });
+        assertExactlyOnce(files(dir.resolve("zendesk/crm/audit_logs")), files(dir.resolve("zendesk/crm/incremental_tickets")));
+        try (var left = Files.walk(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".tmp")).toList(), "no temporary file left");
+        }
+    }
+
+    private void race(Settings settings, Runnable duringPasses) throws Exception {
+        fake.ticketPageSize(20);
+        for (int i = 0; i < 400; i++) fake.putTicket(i, TestClock.START.minusSeconds(3000 - i), "open");
+        for (int i = 0; i < 600; i++) fake.addAudit(i, TestClock.START.minusSeconds(3000 - i * 4L), TestClock.START.minusSeconds(3000 - i * 4L));
+        java.util.concurrent.atomic.AtomicLong nextAudit = new java.util.concurrent.atomic.AtomicLong(10_000);
+        java.util.Random random = new java.util.Random(11);
+        fake.onRequest(() -> {
+            clock.advance(Duration.ofMillis(1_317));
+            Instant now = clock.instant();
+            // A record created 90 s ago that only becomes visible now: it lands inside the window being read.
+            fake.addAudit(nextAudit.getAndIncrement(), now.minusSeconds(90), now);
+            fake.putTicket(random.nextInt(400), now.minusSeconds(61), "updated");
+            duringPasses.run();
+        });
+        int superseded = 0;
+        for (int round = 0; round < 4; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
+            CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
+            go.countDown();
+            for (RunSummary s : List.of(a.get(), b.get())) {
+                assertTrue(s.ok(), "no pass of a pair fails: " + s.failures());
+                if (s.superseded()) superseded++;
+            }
+            duringPasses.run();
+        }
+        assertTrue(superseded > 0, "at least one pass was fenced out");
+        // Then the schedule: passes one after the other, once Zendesk has settled.
+        fake.onRequest(duringPasses);
+        clock.advance(Duration.ofMinutes(10));
+        for (int i = 0; i < 2; i++) {
+            RunSummary after = collector.run(settings);
+            assertTrue(after.ok(), after::failures);
+            assertFalse(after.superseded());
+            clock.advance(Duration.ofMinutes(10));
+        }
+    }
+
+    private void assertExactlyOnce(List<JsonNode> audits, List<JsonNode> tickets) {
+        List<Long> auditIds = audits.stream().map(a -> a.get("id").asLong()).sorted().toList();
+        assertEquals(fake.auditIds().stream().sorted().toList(), auditIds, "every audit record exactly once");
+        Set<String> versions = new HashSet<>();
+        Map<Long, Long> latest = new HashMap<>();
+        for (JsonNode t : tickets) {
+            String version = t.get("id").asLong() + "@" + t.get("generated_timestamp").asLong();
+            assertTrue(versions.add(version), "ticket version written twice: " + version);
+            latest.merge(t.get("id").asLong(), t.get("generated_timestamp").asLong(), Math::max);
+        }
+        assertEquals(fake.currentTickets(), latest, "every ticket's current version");
+    }
+
+    private static List<JsonNode> files(Path dir) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) out.addAll(Bucket.decode(f.toString(), Files.readAllBytes(f)));
+        }
+        return out;
     }
 
     private static void await(CountDownLatch latch) {

@@ -11,18 +11,39 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checkpoint document: a format version and one position per stream. Positions are opaque here;
- * each stream reads and writes its own.
+ * The checkpoint document: a format version, the pass that owns it, and one position per stream.
+ * Positions are opaque here; each stream reads and writes its own.
  *
- * <pre>{"version": 1, "streams": {"audit_logs": {...}, "incremental_tickets": {...}}}</pre>
+ * <pre>{"version": 2, "owner": {"pass": "...", "epoch": 7}, "streams": {"audit_logs": {...}, ...}}</pre>
+ *
+ * Version 1 (no owner) is read as epoch 0 and written back as version 2.
  */
-public record Checkpoint(Map<String, ObjectNode> streams) {
+public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int OLDEST_READABLE_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The pass that holds the checkpoint: {@code epoch} grows by one at every take-over, so a pass can
+     * tell "another pass took over" from "the owner committed progress".
+     */
+    public record Owner(String pass, long epoch) {}
+
     public static Checkpoint empty() {
-        return new Checkpoint(Map.of());
+        return new Checkpoint(Optional.empty(), Map.of());
+    }
+
+    public long epoch() {
+        return owner.map(Owner::epoch).orElse(0L);
+    }
+
+    public boolean ownedBy(String pass) {
+        return owner.filter(o -> o.pass().equals(pass)).isPresent();
+    }
+
+    public Checkpoint ownedBy(Owner next) {
+        return new Checkpoint(Optional.of(next), streams);
     }
 
     public Optional<ObjectNode> position(String stream) {
@@ -32,12 +53,13 @@ public record Checkpoint(Map<String, ObjectNode> streams) {
     public Checkpoint with(String stream, ObjectNode position) {
         Map<String, ObjectNode> copy = new LinkedHashMap<>(streams);
         copy.put(stream, position);
-        return new Checkpoint(Map.copyOf(copy));
+        return new Checkpoint(owner, Map.copyOf(copy));
     }
 
     public byte[] toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", FORMAT_VERSION);
+        owner.ifPresent(o -> root.putObject("owner").put("pass", o.pass()).put("epoch", o.epoch()));
         ObjectNode s = root.putObject("streams");
         streams.keySet().stream().sorted().forEach(k -> s.set(k, streams.get(k)));
         try {
@@ -63,9 +85,18 @@ public record Checkpoint(Map<String, ObjectNode> streams) {
         }
         JsonNode version = root.get("version");
         if (version == null || !version.isInt()) throw new CorruptCheckpointException(location, "no \"version\" number");
-        if (version.intValue() != FORMAT_VERSION) {
+        if (version.intValue() < OLDEST_READABLE_VERSION || version.intValue() > FORMAT_VERSION) {
             throw new CorruptCheckpointException(location, "format version " + version.intValue()
-                    + " is not supported by this collector (it reads version " + FORMAT_VERSION + ")");
+                    + " is not supported by this collector (it reads versions " + OLDEST_READABLE_VERSION + " to "
+                    + FORMAT_VERSION + ")");
+        }
+        Optional<Owner> owner = Optional.empty();
+        JsonNode o = root.get("owner");
+        if (o != null) {
+            if (!o.path("pass").isTextual() || !o.path("epoch").canConvertToLong()) {
+                throw new CorruptCheckpointException(location, "\"owner\" needs a \"pass\" text and an \"epoch\" number");
+            }
+            owner = Optional.of(new Owner(o.get("pass").asText(), o.get("epoch").asLong()));
         }
         JsonNode streams = root.get("streams");
         if (streams == null || !streams.isObject()) throw new CorruptCheckpointException(location, "no \"streams\" object");
@@ -77,7 +108,7 @@ public record Checkpoint(Map<String, ObjectNode> streams) {
             }
             positions.put(e.getKey(), (ObjectNode) e.getValue());
         }
-        return new Checkpoint(Map.copyOf(positions));
+        return new Checkpoint(owner, Map.copyOf(positions));
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.zendeskcrm.collector.checkpoint;
 
-/** Another run changed the checkpoint since this run read it; this run stops without writing over it. */
+/**
+ * A conditional write found another version than the one it expected. Only the version tells: the
+ * store does not guess whose write it was; {@link FencedCheckpoint} reads the owner to decide.
+ */
 public class CheckpointConflictException extends RuntimeException {
     public CheckpointConflictException(String location) {
-        super("the checkpoint at " + location + " was changed by another run; this run stops so that progress is"
-                + " not overwritten (is a second collector using the same STATE_KEY?)");
+        super("the checkpoint at " + location + " was changed by another writer");
     }
 }

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Durable home of the checkpoint document. Every write is a compare-and-swap against the version
- * last read, so two runs can never silently overwrite each other's progress.
+ * last read, so two runs can never silently overwrite each other's progress. S3 and the file store
+ * behave the same: a write whose expected version is not the stored one fails, whoever made it.
  */
 public interface CheckpointStore {
 
@@ -15,7 +16,7 @@ public interface CheckpointStore {
      * Replaces the document if its version is still {@code expectedVersion} ({@code null}: only if none
      * exists) and returns the new version.
      *
-     * @throws CheckpointConflictException when another writer changed it first
+     * @throws CheckpointConflictException when the stored version is not {@code expectedVersion}
      */
     String commit(byte[] content, String expectedVersion);
 

@@ -12,13 +12,17 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The checkpoint as a local file. The version is the content's SHA-256; a compare-and-swap holds an
  * OS file lock and replaces the file by an atomic rename, so a crash leaves the old or the new file.
  */
 public final class FileCheckpointStore implements CheckpointStore {
+    private static final Map<Path, Object> IN_PROCESS = new ConcurrentHashMap<>();
     private final Path file;
 
     public FileCheckpointStore(Path file) {
@@ -39,24 +43,33 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     @Override
     public String commit(byte[] content, String expectedVersion) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                String current = load().map(Stored::version).orElse(null);
-                if (!java.util.Objects.equals(current, expectedVersion)) throw new CheckpointConflictException(location());
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.write(tmp, content);
-                try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    sync.force(true);
+        // The OS lock excludes other processes; within this one, a JVM refuses a second lock on the same
+        // file (OverlappingFileLockException), so its threads queue on a monitor per file first.
+        synchronized (IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object())) {
+            try {
+                Files.createDirectories(file.getParent());
+                Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+                try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = ch.lock()) {
+                    return replace(content, expectedVersion);
                 }
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return sha256(content);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the checkpoint " + file, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint " + file, e);
         }
+    }
+
+    /** Under the lock: compare, then write a temporary file and rename it over the checkpoint. */
+    private String replace(byte[] content, String expectedVersion) throws IOException {
+        String current = load().map(Stored::version).orElse(null);
+        if (!Objects.equals(current, expectedVersion)) throw new CheckpointConflictException(location());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, content);
+        try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            sync.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return sha256(content);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.zendeskcrm.collector.checkpoint;
 
-import java.util.Arrays;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -43,12 +42,10 @@ public final class S3CheckpointStore implements CheckpointStore {
         try {
             return s3.putObject(put.build(), RequestBody.fromBytes(content)).eTag();
         } catch (S3Exception e) {
+            // 412: the version changed (possibly by this very write, landed before an SDK retry: the
+            // caller tells by the owner); 409: a concurrent conditional write to the same key.
             if (e.statusCode() != 412 && e.statusCode() != 409) throw e;
-            // A 412 can be this very write: the SDK retried after a first attempt that did land.
-            // Only the stored content can tell that apart from another run's write.
-            return load().filter(now -> Arrays.equals(now.content(), content))
-                    .map(Stored::version)
-                    .orElseThrow(() -> new CheckpointConflictException(location()));
+            throw new CheckpointConflictException(location());
         }
     }
 

@@ -94,14 +94,14 @@ public record Settings(
         int retries = r.integer("HTTP_RETRIES", 3, 0, 20);
         Compression compression = r.choice("OUTPUT_COMPRESSION", "gzip", Compression.class);
         boolean addTimestamp = r.bool("ADD_TIMESTAMP", true);
-        Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 600, 0, 86_400));
+        Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 300, 1, 86_400));
         Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", 60, 0, 86_400));
         Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
         int extensionPort = r.integer("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, 1, 65535);
         Optional<Secret> sessionToken = r.optional("AWS_SESSION_TOKEN").map(Secret::new);
         int budget = r.integer("TIME_BUDGET_SECONDS", 0, 0, Integer.MAX_VALUE);
         Optional<Duration> timeBudget = budget == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(budget));
-        Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 60, 0, 900));
+        Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 90, 0, 900));
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, credentials,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
                 s3Endpoint, extensionPort, sessionToken, timeBudget, margin,
@@ -193,6 +193,11 @@ public record Settings(
     static Instant instant(String name, String raw) {
         String v = raw.strip();
         try {
+            if (v.matches("\\d{12,}")) {
+                // 12 digits of seconds are the year 5138: a number this long is epoch milliseconds.
+                throw new SettingsException(name + " (" + raw + ") looks like epoch milliseconds; give epoch seconds"
+                        + " (" + Long.parseLong(v) / 1000 + ") or an ISO 8601 time (2026-01-01T00:00:00Z)");
+            }
             if (v.matches("\\d+")) return Instant.ofEpochSecond(Long.parseLong(v));
             if (v.matches("\\d{4}-\\d{2}-\\d{2}")) return Instant.parse(v + "T00:00:00Z");
             return java.time.OffsetDateTime.parse(v).toInstant();

@@ -1,33 +1,37 @@
 package io.zendeskcrm.collector.runner;
 
 import io.zendeskcrm.collector.CollectorJob;
-import io.zendeskcrm.collector.Deadline;
 import io.zendeskcrm.collector.Progress;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.FileCheckpointStore;
 import io.zendeskcrm.collector.checkpoint.S3CheckpointStore;
+import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.config.SettingsException;
 import io.zendeskcrm.collector.sink.LocalDirectorySink;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
 import io.zendeskcrm.collector.sink.S3Sink;
-import io.zendeskcrm.collector.config.Credentials;
+import io.zendeskcrm.collector.sink.WriteOnceObjects;
+import io.zendeskcrm.collector.stream.Deadline;
+import io.zendeskcrm.collector.stream.RequestStats;
+import io.zendeskcrm.collector.stream.TimeBudget;
+import io.zendeskcrm.collector.stream.ZendeskStream;
 import io.zendeskcrm.collector.zendesk.AuditLogStream;
 import io.zendeskcrm.collector.zendesk.Authorizer;
 import io.zendeskcrm.collector.zendesk.OAuthTokens;
 import io.zendeskcrm.collector.zendesk.RatePacer;
 import io.zendeskcrm.collector.zendesk.RefreshTokenVault;
 import io.zendeskcrm.collector.zendesk.RetryingRequests;
-import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
-import io.zendeskcrm.collector.zendesk.RequestStats;
 import io.zendeskcrm.collector.zendesk.Sleeper;
 import io.zendeskcrm.collector.zendesk.TicketStream;
 import io.zendeskcrm.collector.zendesk.TimestampField;
+import io.zendeskcrm.collector.zendesk.WindowedStream;
 import io.zendeskcrm.collector.zendesk.ZendeskApi;
 import io.zendeskcrm.collector.zendesk.ZendeskClient;
-import io.zendeskcrm.collector.zendesk.ZendeskStream;
+import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -95,28 +99,31 @@ public class Collector {
      */
     public RunSummary run(Settings configured, Optional<Duration> invocationRemaining, Progress progress) {
         Instant start = clock.instant();
+        checkTimes(configured, start, invocationRemaining);
         Deadline deadline = invocationRemaining
                 .map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
                 .or(() -> configured.timeBudget().map(b -> Deadline.after(start, b)))
                 .orElse(Deadline.NONE);
+        TimeBudget budget = new TimeBudget(deadline);
         Settings settings = AwsSecrets.resolve(configured);
         if (settings.stateKeyInsideDataPrefix() && settings.outputDir().isEmpty()) {
             LOG.warnf("STATE_KEY (%s) lies inside S3_PREFIX (%s): a SecOps feed on that prefix will ingest the checkpoint"
                     + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());
         }
         RequestStats stats = new RequestStats();
-        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
+        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, budget,
                 new RatePacer(settings.rateLimitReservePercent()));
         ZendeskApi api = restClient(settings, ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
                 settings.credentials().describe());
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
+        Instant configuredStart = settings.startTime().orElse(null);
         List<ZendeskStream> streams = new ArrayList<>();
         for (String name : settings.resources()) {
             streams.add(switch (name) {
-                case AuditLogStream.NAME -> new AuditLogStream(client, settings.lookback(), settings.startTime().orElse(null),
-                        settings.auditLogOverlap(), settings.auditLogDelay(), timestamp);
-                case TicketStream.NAME -> new TicketStream(client, settings.lookback(), settings.startTime().orElse(null), timestamp);
+                case AuditLogStream.NAME -> new WindowedStream(client, AuditLogStream.ENDPOINT, settings.lookback(),
+                        configuredStart, settings.auditLogOverlap(), settings.auditLogDelay(), timestamp);
+                case TicketStream.NAME -> new TicketStream(client, settings.lookback(), configuredStart, timestamp);
                 default -> throw new IllegalStateException("unknown stream " + name); // Settings rejects these
             });
         }
@@ -125,8 +132,31 @@ public class Collector {
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
                 .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
-        return new CollectorJob(streams, sink, store(settings, settings.stateKey()), keys, encoder, settings.maxPages(), clock,
-                stats, settings.destination()).run(deadline, progress);
+        return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, settings.stateKey()),
+                settings.maxPages(), clock, stats, settings.destination(), settings.startTime()).run(budget, progress);
+    }
+
+    /**
+     * Settings that are only wrong against the clock or the invocation: a START_TIME in the future, and
+     * in Lambda a margin that leaves no time to fetch, or a request timeout that could outlast the margin.
+     */
+    static void checkTimes(Settings settings, Instant now, Optional<Duration> invocationRemaining) {
+        settings.startTime().filter(t -> t.isAfter(now)).ifPresent(t -> {
+            throw new SettingsException("START_TIME (" + t + ") is in the future; give the moment to collect from,"
+                    + " which must have passed");
+        });
+        if (invocationRemaining.isEmpty()) return;
+        Duration margin = settings.lambdaTimeMargin();
+        if (invocationRemaining.get().compareTo(margin) <= 0) {
+            throw new SettingsException("LAMBDA_TIME_MARGIN_SECONDS (" + margin.toSeconds() + ") must be less than the"
+                    + " function's timeout (" + invocationRemaining.get().toSeconds() + " s left in this invocation):"
+                    + " no page could ever start; raise the function's Timeout or lower the margin");
+        }
+        if (settings.httpTimeout().compareTo(margin) >= 0) {
+            throw new SettingsException("HTTP_TIMEOUT (" + settings.httpTimeout().toSeconds() + ") must be less than"
+                    + " LAMBDA_TIME_MARGIN_SECONDS (" + margin.toSeconds() + "): a request started just before the margin"
+                    + " could outlast the invocation");
+        }
     }
 
     /** How requests are signed, from AUTH_MODE. */

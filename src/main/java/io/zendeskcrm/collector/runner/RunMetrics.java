@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
  * function's log, CloudWatch turns them into metrics without any API call. Namespace
- * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}.
+ * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}; and one line for the
+ * pass ({@code SupersededPasses}, dimension {@code FunctionName}).
  */
 public final class RunMetrics {
     public static final String NAMESPACE = "ZendeskCrmCollector";
@@ -37,9 +38,21 @@ public final class RunMetrics {
             metric(metrics, line, "Retries", "Count", s.retries());
             metric(metrics, line, "ThrottledWaits", "Count", s.throttledWaits());
             metric(metrics, line, "StreamFailed", "Count", s.ok() ? 0 : 1);
+            metric(metrics, line, "RereadRecords", "Count", s.rereadRecords());
+            metric(metrics, line, "RecordsWithoutId", "Count", s.withoutId());
             if (s.lagSeconds() != null) metric(metrics, line, "CheckpointLagSeconds", "Seconds", s.lagSeconds());
             lines.add(line.toString());
         }
+        // Per pass, not per stream: a pass fenced out by a newer one (not a failure; see README).
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", at.toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", NAMESPACE);
+        directive.putArray("Dimensions").addArray().add("FunctionName");
+        line.put("FunctionName", functionName);
+        metric(directive.putArray("Metrics"), line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        lines.add(line.toString());
         return lines;
     }
 

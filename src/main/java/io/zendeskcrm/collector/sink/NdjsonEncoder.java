@@ -1,13 +1,18 @@
 package io.zendeskcrm.collector.sink;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -15,24 +20,63 @@ import java.util.zip.GZIPOutputStream;
  * header carries no file time, so the same records always encode to the same bytes.
  */
 public final class NdjsonEncoder {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final boolean gzip;
 
     public NdjsonEncoder(boolean gzip) {
         this.gzip = gzip;
     }
 
-    public byte[] encode(List<ObjectNode> records) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 + records.size() * 512);
+    /** Each record as its line, without the newline. */
+    public List<String> lines(List<ObjectNode> records) {
+        List<String> out = new ArrayList<>(records.size());
+        try {
+            for (ObjectNode record : records) out.add(JSON.writeValueAsString(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** The object holding {@code lines}, one per line. */
+    public byte[] pack(List<String> lines) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 + lines.size() * 512);
         try (OutputStream out = gzip ? new FastGzip(bytes) : bytes) {
-            for (ObjectNode record : records) {
-                JSON.writeValue(out, record);
+            for (String line : lines) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.write('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    public byte[] encode(List<ObjectNode> records) {
+        return pack(lines(records));
+    }
+
+    /** The lines of an object written by {@link #pack}. */
+    public List<String> unpack(byte[] object) {
+        try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(object)) : new ByteArrayInputStream(object)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<String> out = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (!line.isEmpty()) out.add(line);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses one line back into its record. */
+    public static ObjectNode record(String line) {
+        try {
+            return (ObjectNode) JSON.readTree(line);
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("a stored line is not a JSON object", e);
+        }
     }
 
     /**

@@ -11,11 +11,12 @@ import java.util.HexFormat;
 /**
  * Object keys, a pure function of the stream and the checkpoint position a page was read from:
  *
- * <pre>{prefix}/{stream}/{yyyy}/{MM}/{dd}/{yyyyMMdd'T'HHmmss'Z'}-{fingerprint}{extension}</pre>
+ * <pre>{prefix}/{stream}/{yyyy}/{MM}/{dd}/{yyyyMMdd'T'HHmmss'Z'}-{fingerprint}[-{n}]{extension}</pre>
  *
- * The date is the position's time, not the wall clock, and the fingerprint is a hash of the whole
- * position. A re-run from the same checkpoint therefore rewrites the same key (no duplicate), and two
- * different pages never share one, because every written page moves the position.
+ * The date is the position's time, not the wall clock, and the fingerprint is a hash of the request.
+ * A re-read of the same request therefore meets the same key, and two different requests never share
+ * one. Objects are write-once: when a re-read page finds its key taken, what it has beyond that
+ * object goes to the next key of the chain ({@code -2}, {@code -3}, ...).
  */
 public final class ObjectKeys {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
@@ -31,7 +32,13 @@ public final class ObjectKeys {
     }
 
     public String of(String stream, Instant positionTime, String canonicalPosition) {
-        String name = DAY.format(positionTime) + "/" + STAMP.format(positionTime) + "-" + fingerprint(canonicalPosition) + extension;
+        return of(stream, positionTime, canonicalPosition, 1);
+    }
+
+    /** The {@code n}th object of a request's chain; the first has no number. */
+    public String of(String stream, Instant positionTime, String canonicalPosition, int n) {
+        String name = DAY.format(positionTime) + "/" + STAMP.format(positionTime) + "-" + fingerprint(canonicalPosition)
+                + (n > 1 ? "-" + n : "") + extension;
         return (prefix.isEmpty() ? "" : prefix + "/") + stream + "/" + name;
     }
 

@@ -1,8 +1,17 @@
 package io.zendeskcrm.collector.sink;
 
-/** Where encoded pages go. A write either completes durably or throws; it never leaves a partial object. */
+import java.util.Optional;
+
+/**
+ * Where encoded pages go. Objects are write-once: a key, once written, never changes, because the
+ * SecOps feed ingests every new version of an object again. A write either completes durably or
+ * throws; it never leaves a partial object.
+ */
 public interface RecordSink {
 
-    /** Stores {@code content} under {@code key}, replacing any object already there (keys are deterministic). */
-    void write(String key, byte[] content);
+    /** Stores {@code content} under {@code key} unless an object exists there; false (nothing changed) when one does. */
+    boolean create(String key, byte[] content);
+
+    /** The object at {@code key}, or empty when there is none. */
+    Optional<byte[]> read(String key);
 }

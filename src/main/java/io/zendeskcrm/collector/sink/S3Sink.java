@@ -1,10 +1,19 @@
 package io.zendeskcrm.collector.sink;
 
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Writes each page as one S3 object. S3 makes a put visible whole or not at all. */
+/**
+ * Writes each page as one S3 object, create-only ({@code If-None-Match: *}). S3 makes a put visible
+ * whole or not at all.
+ */
 public final class S3Sink implements RecordSink {
+    /** 409: another conditional write to the same key was in flight; asking again settles it. */
+    private static final int CONFLICT_ATTEMPTS = 3;
+
     private final S3Client s3;
     private final String bucket;
     private final String contentType;
@@ -17,7 +26,27 @@ public final class S3Sink implements RecordSink {
     }
 
     @Override
-    public void write(String key, byte[] content) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+    public boolean create(String key, byte[] content) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                        RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                // 412 also answers an SDK retry whose first attempt landed: the caller reads the object
+                // and finds its own records there, so nothing is written twice.
+                if (e.statusCode() == 412) return false;
+                if (e.statusCode() != 409 || attempt == CONFLICT_ATTEMPTS) throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> read(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.zendesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.checkpoint.CheckpointConflictException;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.config.Secret;
 import java.io.IOException;
@@ -63,6 +64,17 @@ public final class RefreshTokenVault {
             try {
                 version = store.commit(content, version);
                 return;
+            } catch (CheckpointConflictException e) {
+                last = e;
+                // The stored object changed: this write landed before a retry (the token Zendesk just
+                // issued is unique, so finding it there proves it), or another pass stored its token,
+                // which this newer rotation has already retired: store over it.
+                Optional<CheckpointStore.Stored> now = store.load();
+                if (now.isPresent() && rotated.equals(storedToken(now.get()))) {
+                    version = now.get().version();
+                    return;
+                }
+                version = now.map(CheckpointStore.Stored::version).orElse(null);
             } catch (RuntimeException e) {
                 last = e;
             }
@@ -70,6 +82,14 @@ public final class RefreshTokenVault {
         throw new ZendeskException(OAuthTokens.STREAM + ": the rotated refresh token could not be stored at " + store.location()
                 + " (" + last.getClass().getSimpleName() + "); Zendesk has already retired the previous one, so authorize"
                 + " again and set ZENDESK_OAUTH_REFRESH_TOKEN", 0);
+    }
+
+    private static String storedToken(CheckpointStore.Stored stored) {
+        try {
+            return JSON.readTree(stored.content()).path("refresh_token").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static String sha256(String value) {

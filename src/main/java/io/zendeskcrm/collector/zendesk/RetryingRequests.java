@@ -2,24 +2,42 @@ package io.zendeskcrm.collector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zendeskcrm.collector.Deadline;
+import io.zendeskcrm.collector.stream.OutOfTimeException;
+import io.zendeskcrm.collector.stream.RequestStats;
+import io.zendeskcrm.collector.stream.TimeBudget;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Sends a request until it yields a JSON object or fails for good, deciding in this one place what a
- * failure means: 429, 5xx, I/O errors and truncated or unparsable bodies are retried up to
- * {@code HTTP_RETRIES} times (429 after {@code Retry-After}, else {@code ratelimit-reset}, else backoff);
- * any other status fails at once. Messages never carry credentials or record contents.
+ * failure means:
+ * <ul>
+ *   <li>5xx, I/O errors and truncated or unparsable bodies are retried up to {@code HTTP_RETRIES} times,
+ *       after a jittered exponential backoff;</li>
+ *   <li>429 is waited out ({@code Retry-After} in seconds or as an HTTP date, else {@code ratelimit-reset},
+ *       else backoff) without using up {@code HTTP_RETRIES}: throttling is Zendesk pacing us, not a fault.
+ *       A wait that would pass the stream's share of the run's time, or is longer than {@link #MAX_WAIT},
+ *       ends the stream's pass as out of time (success, more to do), never as a failure;</li>
+ *   <li>any other status fails at once.</li>
+ * </ul>
+ * Messages never carry credentials or record contents.
  */
 public final class RetryingRequests {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** A Retry-After beyond this is not waited out inside one run; the next run carries on. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    /** A single wait beyond this is not sat out inside one run; the next run carries on. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /** Throttled waits for one request add up to at most this; then the next run carries on. */
+    static final Duration MAX_THROTTLED = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Explains a status that is not retried; {@code zendeskSays} is Zendesk's own short error text, if any. */
@@ -32,23 +50,33 @@ public final class RetryingRequests {
     private final Sleeper sleeper;
     private final RequestStats stats;
     private final Clock clock;
-    private final Deadline deadline;
+    private final TimeBudget budget;
     private final RatePacer pacer;
+    private final DoubleSupplier jitter;
 
-    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer) {
+    /** @param jitter a number in [0, 1) per backoff, spreading the retries of runs that failed together */
+    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, TimeBudget budget, RatePacer pacer,
+                            DoubleSupplier jitter) {
         this.retries = retries;
         this.pacer = pacer;
         this.sleeper = sleeper;
         this.stats = stats;
         this.clock = clock;
-        this.deadline = deadline;
+        this.budget = budget;
+        this.jitter = jitter;
+    }
+
+    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, TimeBudget budget, RatePacer pacer) {
+        this(retries, sleeper, stats, clock, budget, pacer, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
-     * @param stream the stream the request serves, for messages and counts
+     * @param stream the stream the request serves, for messages, counts and its share of the time
      * @param where  what is being read (a cursor, a time window, the token endpoint; never a secret)
      */
     public JsonNode send(String stream, String where, Supplier<Response> request, FatalStatus fatal) {
+        int failures = 0;
+        Duration throttledFor = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
             pace(stream, where);
             stats.request(stream);
@@ -62,14 +90,15 @@ public final class RetryingRequests {
                     Optional<JsonNode> body = parse(response);
                     if (body.isPresent()) return body.get();
                     problem = "a truncated or unparsable response body";
-                    wait = backoff(attempt);
+                    wait = backoff(++failures);
                 } else if (status == 429) {
                     problem = "429 Too Many Requests";
                     throttled = true;
-                    wait = retryAfter(response).orElse(backoff(attempt));
+                    wait = retryAfter(response, clock.instant()).orElse(null);
+                    if (wait == null) wait = backoff(attempt);
                 } else if (status >= 500) {
                     problem = "HTTP " + status;
-                    wait = backoff(attempt);
+                    wait = backoff(++failures);
                 } else {
                     throw new ZendeskException(stream + ": Zendesk answered " + status + " at " + where + ": "
                             + fatal.explain(status, zendeskError(response)), status);
@@ -79,19 +108,26 @@ public final class RetryingRequests {
             } catch (RuntimeException e) {
                 // Connection refused or reset, timeouts, a body cut off mid-transfer.
                 problem = "an I/O error (" + e.getClass().getSimpleName() + ")";
-                wait = backoff(attempt);
+                wait = backoff(++failures);
             }
-            if (attempt > retries) {
+            if (failures > retries) {
                 throw new ZendeskException(stream + ": Zendesk request at " + where + " failed after " + attempt
                         + " attempts; last failure: " + problem + " (HTTP_RETRIES=" + retries + ")", 0);
             }
-            if (wait.compareTo(MAX_RETRY_AFTER) > 0) {
-                throw new ZendeskException(stream + ": Zendesk asked to wait " + wait.toSeconds() + " s at " + where
-                        + ", longer than a run waits; the next run carries on from the last committed page", 0);
+            if (wait.compareTo(MAX_WAIT) > 0) {
+                throw new OutOfTimeException(stream + ": stopping at " + where + ": Zendesk asked to wait " + wait.toSeconds()
+                        + " s (" + problem + "), longer than a run waits");
             }
-            if (deadline.wouldPass(clock.instant(), wait)) {
+            if (throttled) {
+                throttledFor = throttledFor.plus(wait);
+                if (throttledFor.compareTo(MAX_THROTTLED) > 0) {
+                    throw new OutOfTimeException(stream + ": stopping at " + where + ": throttled for "
+                            + throttledFor.toSeconds() + " s in all");
+                }
+            }
+            if (budget.of(stream).wouldPass(clock.instant(), wait)) {
                 throw new OutOfTimeException(stream + ": stopping at " + where + " (" + problem + "): waiting "
-                        + wait.toSeconds() + " s to retry would pass the run's time budget");
+                        + wait.toSeconds() + " s to retry would pass the stream's share of the run's time");
             }
             stats.retry(stream, throttled);
             sleep(stream, wait);
@@ -102,9 +138,9 @@ public final class RetryingRequests {
     private void pace(String stream, String where) {
         Duration wait = pacer.waitBefore(stream, clock.instant());
         if (wait.isZero()) return;
-        if (deadline.wouldPass(clock.instant(), wait)) {
+        if (wait.compareTo(MAX_WAIT) > 0 || budget.of(stream).wouldPass(clock.instant(), wait)) {
             throw new OutOfTimeException(stream + ": stopping before " + where + ": the rate limit asks to wait "
-                    + wait.toSeconds() + " s, past the run's time budget");
+                    + wait.toSeconds() + " s, past the stream's share of the run's time");
         }
         stats.paced(stream, wait);
         sleep(stream, wait);
@@ -128,24 +164,39 @@ public final class RetryingRequests {
         }
     }
 
-    /** {@code Retry-After} in seconds, else Zendesk's {@code ratelimit-reset}; at least one second. */
-    static Optional<Duration> retryAfter(Response response) {
+    /** {@code Retry-After} in seconds or as an HTTP date, else Zendesk's {@code ratelimit-reset}; at least one second. */
+    static Optional<Duration> retryAfter(Response response, Instant now) {
         for (String header : new String[] {"Retry-After", "ratelimit-reset"}) {
             String value = response.getHeaderString(header);
             if (value == null) continue;
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(1, Long.parseLong(value.strip()))));
-            } catch (NumberFormatException ignored) {
-                // An HTTP-date or junk: try the next header, then fall back to backoff.
-            }
+            Optional<Duration> wait = seconds(value).or(() -> untilDate(value, now));
+            if (wait.isPresent()) return Optional.of(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait.get());
         }
         return Optional.empty();
     }
 
-    /** 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}. */
-    static Duration backoff(int attempt) {
-        long seconds = 1L << Math.min(attempt - 1, 6);
-        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+    private static Optional<Duration> seconds(String value) {
+        try {
+            return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code Retry-After: Wed, 25 Nov 2026 18:05:00 GMT}. */
+    private static Optional<Duration> untilDate(String value, Instant now) {
+        try {
+            Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** About 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}, each between half and all of that (jitter). */
+    Duration backoff(int attempt) {
+        long millis = Math.min(1000L << Math.min(attempt - 1, 6), MAX_BACKOFF.toMillis());
+        return Duration.ofMillis(millis / 2 + (long) (millis / 2 * jitter.getAsDouble()));
     }
 
     /** Zendesk's own {@code error}/{@code description} words from an error body, short; never record data. */

@@ -8,6 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jboss.logging.Logger;
+import io.zendeskcrm.collector.stream.Page;
+import io.zendeskcrm.collector.stream.ZendeskStream;
 
 /**
  * {@code incremental_tickets}: the cursor-based incremental ticket export.
@@ -22,6 +25,7 @@ import java.util.Optional;
  * collected so far (the export's own ordering field), which dates object keys and measures lag.
  */
 public final class TicketStream implements ZendeskStream {
+    private static final Logger LOG = Logger.getLogger(TicketStream.class);
     public static final String NAME = "incremental_tickets";
     /** Zendesk refuses a start_time less than a minute in the past. */
     static final Duration MIN_START_AGE = Duration.ofSeconds(61);
@@ -71,34 +75,44 @@ public final class TicketStream implements ZendeskStream {
 
     /** Turns one export response into a page; pure, so it is tested on fixture JSON. */
     public Page page(ObjectNode position, JsonNode body) {
+        String cursor = text(position, "cursor");
+        String request = cursor != null ? "cursor=" + cursor : "start_time=" + position.get("start_time").asLong();
         JsonNode tickets = body.get("tickets");
         if (tickets == null || !tickets.isArray()) {
-            throw new ZendeskException(NAME + ": the export response has no \"tickets\" array", 0);
+            throw new ZendeskException(NAME + ": the export response at " + request + " has no \"tickets\" array", 0);
         }
-        String cursor = text(position, "cursor");
         long watermark = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
         long keyTime = watermark;
         List<ObjectNode> records = new ArrayList<>(tickets.size());
-        for (JsonNode t : tickets) {
-            if (!t.isObject()) continue;
+        int withoutId = 0;
+        for (int i = 0; i < tickets.size(); i++) {
+            JsonNode t = tickets.get(i);
+            if (!t.isObject()) {
+                throw new ZendeskException(NAME + ": entry " + i + " of the page at " + request + " is "
+                        + t.getNodeType().name().toLowerCase() + ", not a ticket; the page is not written", 0);
+            }
             ObjectNode ticket = (ObjectNode) t;
+            if (ticket.path("id").isMissingNode() || ticket.get("id").isNull()) withoutId++;
             watermark = Math.max(watermark, ticket.path("generated_timestamp").asLong(0));
             timestamp.add(ticket, "updated_at");
             records.add(ticket);
         }
+        if (withoutId > 0) {
+            LOG.warnf("%s: %d tickets without \"id\" on the page at %s; written all the same", NAME, withoutId, request);
+        }
         String after = text(body, "after_cursor");
         boolean end = body.path("end_of_stream").asBoolean(false);
-        String nextCursor = after != null ? after : cursor; // a response without a cursor keeps the previous one
-        ObjectNode next = JsonNodeFactory.instance.objectNode();
-        if (nextCursor != null) {
-            next.put("cursor", nextCursor).put("generated_timestamp", watermark);
-        } else {
-            next.put("start_time", watermark);
+        if (after == null) {
+            // Without a cursor the next request would be this one again: stop here for this run. The next
+            // run repeats the request, and the write-once objects keep its records from being written twice.
+            if (!end) LOG.warnf("%s: Zendesk sent no after_cursor and no end_of_stream at %s; stopping this stream for this run", NAME, request);
+            return new Page(records, position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId);
         }
+        ObjectNode next = JsonNodeFactory.instance.objectNode().put("cursor", after).put("generated_timestamp", watermark);
         // A cursor that does not move would read the same page forever: treat it as the end for this run.
-        boolean stuck = !end && nextCursor != null && nextCursor.equals(cursor);
-        String request = cursor != null ? "cursor=" + cursor : "start_time=" + position.get("start_time").asLong();
-        return new Page(records, next, end || stuck, Instant.ofEpochSecond(keyTime), request);
+        boolean stuck = !end && after.equals(cursor);
+        if (stuck) LOG.warnf("%s: Zendesk returned the same after_cursor at %s without end_of_stream; stopping this stream for this run", NAME, request);
+        return new Page(records, next, end || stuck, Instant.ofEpochSecond(keyTime), request, 0, withoutId);
     }
 
     @Override

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
-import io.zendeskcrm.collector.zendesk.Page;
+import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.zendesk.TicketStream;
 import io.zendeskcrm.collector.zendesk.TimestampField;
 import java.time.Duration;

@@ -15,9 +15,11 @@ class CheckpointTest {
     @Test
     void roundTripsAsReadableVersionedJson() {
         ObjectNode pos = JsonNodeFactory.instance.objectNode().put("cursor", "c9").put("generated_timestamp", 1795000000L);
-        Checkpoint c = Checkpoint.empty().with("incremental_tickets", pos);
+        Checkpoint c = Checkpoint.empty().with("incremental_tickets", pos).ownedBy(new Checkpoint.Owner("pass-1", 7));
         String json = new String(c.toJson(), StandardCharsets.UTF_8);
-        assertTrue(json.contains("\"version\" : 1"), json);
+        assertTrue(json.contains("\"version\" : 2"), json);
+        assertEquals(7, Checkpoint.parse(c.toJson(), "x").epoch());
+        assertTrue(Checkpoint.parse(c.toJson(), "x").ownedBy("pass-1"));
         assertEquals(json, new String(Checkpoint.parse(c.toJson(), "x").toJson(), StandardCharsets.UTF_8));
         assertEquals("c9", Checkpoint.parse(c.toJson(), "x").position("incremental_tickets").orElseThrow().get("cursor").asText());
     }
@@ -27,9 +29,19 @@ class CheckpointTest {
         assertTrue(corrupt("{\"version\": 1, \"str").contains("not JSON"));
         assertTrue(corrupt("[]").contains("not a JSON object"));
         assertTrue(corrupt("{\"streams\": {}}").contains("no \"version\""));
-        assertTrue(corrupt("{\"version\": 2, \"streams\": {}}").contains("format version 2"));
+        assertTrue(corrupt("{\"version\": 3, \"streams\": {}}").contains("format version 3"));
+        assertTrue(corrupt("{\"version\": 2, \"owner\": {\"pass\": 1}, \"streams\": {}}").contains("\"owner\""));
         assertTrue(corrupt("{\"version\": 1, \"streams\": {\"audit_logs\": 3}}").contains("audit_logs"));
         assertTrue(corrupt("{\"audit_logs\": {\"next_url\": \"x\"}}").contains("reference Lambda's state file"));
+    }
+
+    @Test
+    void aCheckpointOfTheFirstFormatIsReadAsOwnedByNobodyAtEpochZero() {
+        Checkpoint old = Checkpoint.parse("{\"version\": 1, \"streams\": {\"incremental_tickets\": {\"cursor\": \"c\"}}}"
+                .getBytes(StandardCharsets.UTF_8), "x");
+        assertEquals(0, old.epoch());
+        assertTrue(old.owner().isEmpty());
+        assertEquals("c", old.position("incremental_tickets").orElseThrow().get("cursor").asText());
     }
 
     private static String corrupt(String content) {

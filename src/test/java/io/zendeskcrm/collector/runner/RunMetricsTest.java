@@ -15,12 +15,13 @@ class RunMetricsTest {
     @Test
     void oneEmbeddedMetricFormatLinePerStreamWithTheFiguresTheAlarmsUse() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(
-                new StreamResult("audit_logs", true, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, null),
-                new StreamResult("incremental_tickets", false, 1, 1000, false, 5, 4, 0, 0, 0, null, null, "incremental_tickets: boom")));
+                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, null),
+                new StreamResult("incremental_tickets", StreamResult.Outcome.FAILED, 1, 1000, false, 5, 4, 0, 0, 0, null, null,
+                        0, 0, 0, 0, "incremental_tickets: boom")));
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
 
-        assertEquals(2, lines.size());
+        assertEquals(3, lines.size(), "one line per stream and one for the pass");
         JsonNode audit = new ObjectMapper().readTree(lines.get(0));
         assertEquals(1_795_000_000_000L, audit.at("/_aws/Timestamp").asLong());
         JsonNode directive = audit.at("/_aws/CloudWatchMetrics/0");
@@ -34,9 +35,23 @@ class RunMetricsTest {
         assertEquals(1, audit.get("ThrottledWaits").asLong());
         assertEquals(0, audit.get("StreamFailed").asLong());
         assertEquals(0, audit.get("CheckpointLagSeconds").asLong());
+        assertEquals(40, audit.get("RereadRecords").asLong());
+        assertEquals(2, audit.get("RecordsWithoutId").asLong());
         JsonNode tickets = new ObjectMapper().readTree(lines.get(1));
         assertEquals(1, tickets.get("StreamFailed").asLong());
         assertFalse(tickets.has("CheckpointLagSeconds"), "no lag figure for a failed stream");
         assertFalse(lines.get(1).contains("boom"), "metrics carry figures, not messages");
+        JsonNode pass = new ObjectMapper().readTree(lines.get(2));
+        assertEquals("[[\"FunctionName\"]]", pass.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
+        assertEquals(0, pass.get("SupersededPasses").asLong());
+    }
+
+    @Test
+    void aPassFencedOutByANewerOneCountsAsSupersededNotAsFailed() throws Exception {
+        RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.SUPERSEDED,
+                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, "another pass took over")));
+        List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
+        assertEquals(0, new ObjectMapper().readTree(lines.get(0)).get("StreamFailed").asLong());
+        assertEquals(1, new ObjectMapper().readTree(lines.get(1)).get("SupersededPasses").asLong());
     }
 }

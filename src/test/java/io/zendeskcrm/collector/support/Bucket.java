@@ -43,6 +43,13 @@ public final class Bucket {
         return out;
     }
 
+    /** Key to ETag of every object under {@code prefix}: an ETag that changes means the object was rewritten. */
+    public java.util.Map<String, String> etags(String prefix) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(name).prefix(prefix)).contents().forEach(o -> out.put(o.key(), o.eTag()));
+        return out;
+    }
+
     public byte[] bytes(String key) {
         return s3.getObjectAsBytes(b -> b.bucket(name).key(key)).asByteArray();
     }

@@ -35,6 +35,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE }
 
+    /**
+     * How time filters that are not whole seconds are taken. Zendesk documents {@code yyyy-mm-ddThh:mm:ssZ}
+     * only: a server may refuse anything else, or read it up to the second.
+     */
+    public enum FilterTimes { REFUSE_FRACTIONS, TRUNCATE_FRACTIONS }
+
+    private static final java.util.regex.Pattern WHOLE_SECONDS =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+
     private record TicketVersion(long id, long generatedTimestamp, String status, String subject) {}
 
     private record AuditRecord(long id, Instant createdAt, Instant visibleAt, String action) {}
@@ -47,6 +56,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private Random random;
     private double faultRate;
     private int ticketPageSize = 1000;
+    private FilterTimes filterTimes = FilterTimes.REFUSE_FRACTIONS;
     private long exportLagSeconds = 60;
     private int delayMillis;
     private long requests;
@@ -117,6 +127,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         scheduledFaults.clear();
         random = null;
         ticketPageSize = 1000;
+        filterTimes = FilterTimes.REFUSE_FRACTIONS;
         exportLagSeconds = 60;
         delayMillis = 0;
         requests = 0;
@@ -137,8 +148,13 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         tickets.put(id, new TicketVersion(id, changedAt.getEpochSecond(), status, "subject " + id));
     }
 
+    /** Zendesk's {@code created_at} has whole seconds: a sub-second {@code createdAt} is cut to its second. */
     public synchronized void addAudit(long id, Instant createdAt, Instant visibleAt) {
-        audits.add(new AuditRecord(id, createdAt, visibleAt, "update"));
+        audits.add(new AuditRecord(id, createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), visibleAt, "update"));
+    }
+
+    public synchronized void filterTimes(FilterTimes mode) {
+        this.filterTimes = mode;
     }
 
     /** How recent a change the ticket export leaves out (Zendesk: one minute). */
@@ -241,6 +257,10 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             }
             body = ticketPage(request);
         } else if (path.equals("/api/v2/audit_logs.json")) {
+            List<String> window = request.queryParameter("filter[created_at][]").values();
+            if (filterTimes == FilterTimes.REFUSE_FRACTIONS && !window.stream().allMatch(t -> WHOLE_SECONDS.matcher(t).matches())) {
+                return json(400, "{\"error\":\"InvalidValue\",\"description\":\"filter[created_at] must be yyyy-mm-ddThh:mm:ssZ\"}", 0);
+            }
             body = auditPage(request);
         } else {
             return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
@@ -331,8 +351,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private String auditPage(Request request) {
         Instant now = clock.get();
         List<String> window = request.queryParameter("filter[created_at][]").values();
-        Instant from = Instant.parse(window.get(0));
-        Instant to = Instant.parse(window.get(1));
+        Instant from = Instant.parse(window.get(0)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant to = Instant.parse(window.get(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         int size = Integer.parseInt(paramOr(request, "page[size]", "100"));
         if (!"created_at".equals(param(request, "sort"))) throw new IllegalArgumentException("expected sort=created_at");
         String after = param(request, "page[after]");

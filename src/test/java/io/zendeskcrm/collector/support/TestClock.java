@@ -9,7 +9,8 @@ import java.time.ZoneOffset;
 /** A clock that moves only when a test says so. Replaces the system clock in {@code @QuarkusTest}s. */
 @jakarta.inject.Singleton
 public class TestClock extends Clock {
-    public static final Instant START = Instant.parse("2026-11-20T12:00:00Z");
+    /** Sub-second, as real clocks are: whatever reaches Zendesk must be whole seconds all the same. */
+    public static final Instant START = Instant.parse("2026-11-20T12:00:00.437218Z");
     // Static so the fake Zendesk, started before the application, shares the same time.
     private static volatile Instant now = START;
 

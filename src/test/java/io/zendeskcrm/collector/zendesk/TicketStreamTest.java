@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.stream.Page;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Page parsing of the cursor export, on response JSON as Zendesk documents it. */
@@ -61,6 +63,32 @@ class TicketStreamTest {
         Page page = stream.page(cursor("c1", 100), body("{\"tickets\":[],\"after_cursor\":null,\"end_of_stream\":false}"));
         assertEquals("c1", page.next().get("cursor").asText());
         assertTrue(page.endOfStream(), "a cursor that does not move would read the same page forever");
+    }
+
+    /** Regression: a first page (start_time) without a cursor was requested again and again until MAX_PAGES. */
+    @Test
+    void aFirstPageWithoutACursorEndsThePassAtTheSamePositionInsteadOfRepeatingTheRequest() throws Exception {
+        ObjectNode first = JsonNodeFactory.instance.objectNode().put("start_time", 100);
+        Page page = stream.page(first, body("""
+                {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z","generated_timestamp":150}],
+                 "after_cursor":null,"end_of_stream":false}"""));
+        assertTrue(page.endOfStream(), "the pass stops for this run");
+        assertEquals(first, page.next(), "the next run repeats the request; the write-once objects keep its records single");
+        assertEquals(1, page.records().size());
+    }
+
+    @Test
+    void aTicketWithoutIdIsWrittenAndCountedAndANonObjectEntryFailsThePageNamingItsPosition() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"subject":"no id","generated_timestamp":120},{"id":8,"generated_timestamp":130}],
+                 "after_cursor":"c2","end_of_stream":false}"""));
+        assertEquals(2, page.records().size());
+        assertEquals(1, page.withoutId());
+
+        ZendeskException e = assertThrows(ZendeskException.class, () -> stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":8},"oops"],"after_cursor":"c2","end_of_stream":false}""")));
+        assertEquals("incremental_tickets: entry 1 of the page at cursor=c1 is string, not a ticket; the page is not written",
+                e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.zendeskcrm.collector.zendesk;
+package io.zendeskcrm.collector.stream;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,15 +10,15 @@ public final class RequestStats {
 
     private final Map<String, LongAdder[]> byStream = new ConcurrentHashMap<>();
 
-    void request(String stream) {
+    public void request(String stream) {
         counters(stream)[0].increment();
     }
 
-    void paced(String stream, java.time.Duration wait) {
+    public void paced(String stream, java.time.Duration wait) {
         counters(stream)[3].add(wait.toMillis());
     }
 
-    void retry(String stream, boolean throttled) {
+    public void retry(String stream, boolean throttled) {
         counters(stream)[1].increment();
         if (throttled) counters(stream)[2].increment();
     }

@@ -1,8 +1,8 @@
-package io.zendeskcrm.collector.zendesk;
+package io.zendeskcrm.collector.stream;
 
 /** A retry wait would run past the pass's deadline: the pass stops here and the next one carries on. */
 public class OutOfTimeException extends RuntimeException {
-    OutOfTimeException(String message) {
+    public OutOfTimeException(String message) {
         super(message);
     }
 }

@@ -1,4 +1,4 @@
-package io.zendeskcrm.collector.zendesk;
+package io.zendeskcrm.collector.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -12,5 +12,13 @@ import java.util.List;
  * @param endOfStream true when the stream has nothing more for now
  * @param keyTime     the time the page's object key is dated by (from the position it was read at)
  * @param request     what identifies the request (cursor, window): equal requests give equal keys
+ * @param reread      records on the page that an overlapping window had already written (skipped)
+ * @param withoutId   records on the page that carry no {@code id} (written all the same)
  */
-public record Page(List<ObjectNode> records, ObjectNode next, boolean endOfStream, Instant keyTime, String request) {}
+public record Page(List<ObjectNode> records, ObjectNode next, boolean endOfStream, Instant keyTime, String request,
+                   int reread, int withoutId) {
+
+    public Page(List<ObjectNode> records, ObjectNode next, boolean endOfStream, Instant keyTime, String request) {
+        this(records, next, endOfStream, keyTime, request, 0, 0);
+    }
+}

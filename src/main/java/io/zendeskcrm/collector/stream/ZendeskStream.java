@@ -1,7 +1,8 @@
-package io.zendeskcrm.collector.zendesk;
+package io.zendeskcrm.collector.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** One Zendesk endpoint read as a resumable stream of pages. Positions are the checkpoint's JSON for this stream. */
@@ -23,6 +24,19 @@ public interface ZendeskStream {
     /** Reads the page at a position returned by {@link #nextRequest}. */
     Page fetch(ObjectNode request, Instant now);
 
+    /**
+     * The position after a page, given records that an earlier pass already wrote for the same request
+     * but that are not on this page: a stream that can meet them again later marks them as written.
+     */
+    default ObjectNode alreadyWritten(ObjectNode next, List<ObjectNode> records) {
+        return next;
+    }
+
     /** The time up to which the stream has been collected, for the lag figure. */
     Instant positionTime(ObjectNode position);
+
+    /** The position as the run summary shows it: small, no record ids. */
+    default ObjectNode describe(ObjectNode position) {
+        return position;
+    }
 }

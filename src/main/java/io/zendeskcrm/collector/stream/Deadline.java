@@ -1,4 +1,4 @@
-package io.zendeskcrm.collector;
+package io.zendeskcrm.collector.stream;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,114 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/**
+ * One pass's hold on the checkpoint: one writer at a time, by fencing rather than waiting.
+ *
+ * <p>A pass {@linkplain #takeOver takes over} the checkpoint before its first fetch by writing itself
+ * in as owner with the next epoch (a conditional write). Every later {@link #commit} is conditional
+ * on the version this pass last wrote; when it fails, the stored owner decides: still this pass
+ * means the write was this pass's own (an SDK retry after an attempt that landed) and it is made
+ * again on the new version; another pass means this one was fenced out ({@link SupersededException}).
+ * There is no lease: a pass killed with SIGKILL never delays the next one, which simply takes over.
+ *
+ * <p>Streams of one pass may commit from several threads: commits are serialised here.
+ */
+public final class FencedCheckpoint {
+    /** Conditional writes tried before giving up on a store that keeps answering "changed". */
+    private static final int ATTEMPTS = 5;
+
+    private final CheckpointStore store;
+    private final String pass;
+    private Checkpoint checkpoint;
+    private String version;
+
+    private FencedCheckpoint(CheckpointStore store, String pass, Checkpoint checkpoint, String version) {
+        this.store = store;
+        this.pass = pass;
+        this.checkpoint = checkpoint;
+        this.version = version;
+    }
+
+    /**
+     * Makes {@code pass} the owner. When another pass takes over between this pass's read and its
+     * write, that pass is newer and this one yields ({@link SupersededException}); when the current
+     * owner merely commits progress in between, the take-over is tried again on the new version.
+     *
+     * @throws CorruptCheckpointException when the stored checkpoint cannot be read
+     */
+    public static FencedCheckpoint takeOver(CheckpointStore store, String pass) {
+        Long epochSeen = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Optional<CheckpointStore.Stored> stored = store.load();
+            Checkpoint current = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
+            String currentVersion = stored.map(CheckpointStore.Stored::version).orElse(null);
+            if (current.ownedBy(pass)) return new FencedCheckpoint(store, pass, current, currentVersion);
+            if (epochSeen == null) {
+                epochSeen = current.epoch();
+            } else if (current.epoch() != epochSeen) {
+                throw new SupersededException(store.location(), current.owner().orElseThrow());
+            }
+            Checkpoint mine = current.ownedBy(new Checkpoint.Owner(pass, current.epoch() + 1));
+            try {
+                String written = store.commit(mine.toJson(), currentVersion);
+                return new FencedCheckpoint(store, pass, mine, written);
+            } catch (CheckpointConflictException e) {
+                // Re-read: this pass's own write that landed, another take-over, or the owner's progress.
+            }
+        }
+        throw new CheckpointConflictException(store.location());
+    }
+
+    public synchronized Optional<ObjectNode> position(String stream) {
+        return checkpoint.position(stream).map(ObjectNode::deepCopy);
+    }
+
+    /** Saves {@code position} for {@code stream} unless the checkpoint already holds it. */
+    public synchronized void commit(String stream, ObjectNode position) {
+        // Compared as text: a number read back from JSON may be an int node where the page built a long one.
+        if (checkpoint.position(stream).filter(p -> p.toString().equals(position.toString())).isPresent()) return;
+        Checkpoint next = checkpoint.with(stream, position.deepCopy());
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                version = store.commit(next.toJson(), version);
+                checkpoint = next;
+                return;
+            } catch (CheckpointConflictException e) {
+                adoptOwnWrite();
+            }
+        }
+        throw new CheckpointConflictException(store.location());
+    }
+
+    /**
+     * Fails with {@link SupersededException} unless this pass still owns the checkpoint. Called before
+     * an object is written, so that a pass fenced out while it fetched writes nothing.
+     */
+    public synchronized void confirmOwner() {
+        Optional<CheckpointStore.Stored> stored = store.load();
+        if (stored.isPresent() && stored.get().version().equals(version)) return;
+        adopt(stored);
+    }
+
+    /** After a failed conditional write: takes the stored version if this pass wrote it, else stops. */
+    private void adoptOwnWrite() {
+        adopt(store.load());
+    }
+
+    private void adopt(Optional<CheckpointStore.Stored> stored) {
+        if (stored.isEmpty()) throw new SupersededException(store.location());
+        Checkpoint current = Checkpoint.parse(stored.get().content(), store.location());
+        if (!current.ownedBy(pass)) throw new SupersededException(store.location(), current.owner().orElse(
+                new Checkpoint.Owner("unknown", current.epoch())));
+        // Only this pass writes with its own name, and it writes one version at a time: the stored
+        // document is this pass's latest write (or the one before it, re-made by the next commit).
+        version = stored.get().version();
+        checkpoint = current;
+    }
+
+    public String location() {
+        return store.location();
+    }
+}

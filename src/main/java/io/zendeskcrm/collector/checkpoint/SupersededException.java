@@ -1,0 +1,16 @@
+package io.zendeskcrm.collector.checkpoint;
+
+/**
+ * Another pass took over the checkpoint: this pass stops and writes nothing more. It is not a
+ * failure; the newer pass carries on from the last committed position.
+ */
+public class SupersededException extends RuntimeException {
+    public SupersededException(String location, Checkpoint.Owner newer) {
+        super("another pass (" + newer.pass() + ", epoch " + newer.epoch() + ") took over the checkpoint at " + location
+                + "; this pass stops and leaves the work to it");
+    }
+
+    public SupersededException(String location) {
+        super("the checkpoint at " + location + " was removed while this pass ran; this pass stops");
+    }
+}

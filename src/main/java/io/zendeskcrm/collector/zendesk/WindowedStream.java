@@ -1,0 +1,334 @@
+package io.zendeskcrm.collector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.stream.Page;
+import io.zendeskcrm.collector.stream.ZendeskStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * A Zendesk endpoint read oldest first over a time window with cursor pagination ({@code page[size]},
+ * {@code page[after]}, stop when {@code meta.has_more} is false). Audit logs are one; the
+ * {@link Endpoint} says what differs between such endpoints, the rules below are shared.
+ *
+ * <p>Zendesk does not promise that records become visible in time order, so each window starts
+ * {@code overlap} before the previous one ended and ends {@code delay} before now; records already
+ * written inside the overlap are skipped by {@code id}. Window bounds are whole UTC seconds in the
+ * documented {@code yyyy-mm-ddThh:mm:ssZ} form, both inclusive, because record times have whole seconds.
+ *
+ * <p>Position: {@code watermark} (everything before it has been read, late records aside),
+ * {@code recent} (the ids written at or after {@code recent_from}, by second: exactly the seconds the
+ * next window re-reads) and, while a window is open, {@code window_start}, {@code window_end},
+ * {@code after_cursor} and {@code last_time}.
+ */
+public final class WindowedStream implements ZendeskStream {
+    private static final Logger LOG = Logger.getLogger(WindowedStream.class);
+
+    /**
+     * What one windowed endpoint is.
+     *
+     * @param name         the stream's name
+     * @param recordsField the response's array of records
+     * @param idField      the field that identifies a record
+     * @param timeField    the field that dates a record (whole seconds, ISO 8601)
+     * @param pageSize     {@code page[size]}
+     * @param scopeHint    what a 403 means here
+     * @param request      the request for one page of a window
+     */
+    public record Endpoint(String name, String recordsField, String idField, String timeField, int pageSize,
+                           String scopeHint, Request request) {}
+
+    /** One page of a window: whole-second bounds, the page size and the cursor (null on the first page). */
+    @FunctionalInterface
+    public interface Request {
+        ZendeskClient.Call page(String start, String end, int pageSize, String after);
+    }
+
+    private final ZendeskClient client;
+    private final Endpoint endpoint;
+    private final Duration lookback;
+    private final Instant configuredStart;
+    private final Duration overlap;
+    private final Duration delay;
+    private final TimestampField timestamp;
+
+    /** @param overlap at least one second, so that the last second of a window is read again by the next */
+    public WindowedStream(ZendeskClient client, Endpoint endpoint, Duration lookback, Instant configuredStart,
+                          Duration overlap, Duration delay, TimestampField timestamp) {
+        if (overlap.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("overlap must be at least 1 s");
+        this.client = client;
+        this.endpoint = endpoint;
+        this.lookback = lookback;
+        this.configuredStart = configuredStart;
+        this.overlap = overlap;
+        this.delay = delay;
+        this.timestamp = timestamp;
+    }
+
+    @Override
+    public String name() {
+        return endpoint.name();
+    }
+
+    @Override
+    public ObjectNode initialPosition(Instant now) {
+        Instant start = ceilSecond(configuredStart != null ? configuredStart : now.minus(lookback));
+        ObjectNode p = JsonNodeFactory.instance.objectNode().put("watermark", start.toString())
+                .put("recent_from", start.toString());
+        p.putObject("recent");
+        return p;
+    }
+
+    @Override
+    public Optional<ObjectNode> nextRequest(ObjectNode position, Instant now) {
+        return position.has("window_end") ? Optional.of(position) : Optional.ofNullable(open(position, now));
+    }
+
+    @Override
+    public Page fetch(ObjectNode window, Instant now) {
+        String start = windowStart(window).toString();
+        String end = windowEnd(window).toString();
+        String after = afterCursor(window);
+        String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
+        JsonNode body = client.get(name(), where, endpoint.scopeHint(), endpoint.request().page(start, end, endpoint.pageSize(), after));
+        return page(window, body);
+    }
+
+    /** The window after the watermark, or null when it would be empty (the last run was moments ago). */
+    ObjectNode open(ObjectNode idle, Instant now) {
+        Instant watermark = instant(idle, "watermark");
+        Instant end = floorSecond(now.minus(delay));
+        if (!end.isAfter(watermark)) return null;
+        // The overlap reaches back no further than `recent` covers: a raised overlap cannot re-read
+        // records whose ids were not kept, so it takes effect from the next window on.
+        Instant start = watermark.minus(overlap);
+        if (idle.has("recent_from")) {
+            Instant covered = instant(idle, "recent_from");
+            if (covered.isAfter(start)) start = covered;
+        }
+        start = ceilSecond(start);
+        ObjectNode w = idle.deepCopy();
+        w.put("window_start", start.toString());
+        w.put("window_end", end.toString());
+        w.putNull("after_cursor");
+        w.put("last_time", start.toString());
+        return w;
+    }
+
+    /** Turns one response into a page for the open window {@code window}; pure, so it is tested on fixture JSON. */
+    Page page(ObjectNode window, JsonNode body) {
+        String request = "window=" + windowStart(window) + ".." + windowEnd(window) + ";after="
+                + Optional.ofNullable(afterCursor(window)).orElse("");
+        JsonNode entries = body.get(endpoint.recordsField());
+        if (entries == null || !entries.isArray()) {
+            throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()
+                    + "\" array", 0);
+        }
+        Instant windowEnd = windowEnd(window);
+        Instant keepFrom = windowEnd.minus(overlap); // the next window starts here
+        RecentIds recent = RecentIds.of(window.path("recent"));
+        Instant keyTime = lastTime(window);
+        Instant last = keyTime;
+        List<ObjectNode> records = new ArrayList<>();
+        int reread = 0;
+        int withoutId = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode entry = entries.get(i);
+            if (!entry.isObject()) {
+                throw new ZendeskException(name() + ": entry " + i + " of the page at " + request + " is "
+                        + entry.getNodeType().name().toLowerCase() + ", not a record; the page is not written", 0);
+            }
+            ObjectNode record = (ObjectNode) entry;
+            if (!hasId(record)) withoutId++;
+            Instant time = time(record);
+            timestamp.add(record, endpoint.timeField());
+            String identity = identity(record);
+            if (recent.contains(identity)) {
+                reread++; // already written by an earlier, overlapping window
+                continue;
+            }
+            if (time.isAfter(last)) last = time;
+            if (!time.isBefore(keepFrom)) recent.add(time, identity);
+            records.add(record);
+        }
+        if (withoutId > 0) {
+            LOG.warnf("%s: %d records without \"%s\" on the page at %s; written all the same, recognised by content",
+                    name(), withoutId, endpoint.idField(), request);
+        }
+        JsonNode meta = body.path("meta");
+        boolean hasMore = meta.path("has_more").asBoolean(false);
+        String nextCursor = meta.path("after_cursor").isTextual() ? meta.get("after_cursor").asText() : null;
+        if (hasMore) {
+            if (nextCursor == null) {
+                throw new ZendeskException(name() + ": Zendesk said has_more without an after_cursor at " + request, 0);
+            }
+            ObjectNode next = window.deepCopy();
+            next.set("recent", recent.toJson());
+            next.put("after_cursor", nextCursor).put("last_time", last.toString());
+            next.remove("last_created_at");
+            return new Page(records, next, false, keyTime, request, reread, withoutId);
+        }
+        // Window done: the watermark moves to its end and only ids the next window can see again are kept.
+        ObjectNode next = JsonNodeFactory.instance.objectNode().put("watermark", windowEnd.toString())
+                .put("recent_from", keepFrom.toString());
+        next.set("recent", recent.from(keepFrom).toJson());
+        return new Page(records, next, true, keyTime, request, reread, withoutId);
+    }
+
+    /** Records an earlier pass wrote for this request that are not on the page: skipped when met again. */
+    @Override
+    public ObjectNode alreadyWritten(ObjectNode next, List<ObjectNode> records) {
+        if (records.isEmpty()) return next;
+        boolean open = next.has("window_end");
+        Instant from = open ? Instant.MIN : instant(next, "recent_from");
+        RecentIds recent = RecentIds.of(next.path("recent"));
+        for (ObjectNode record : records) {
+            Instant time = time(record);
+            if (!time.isBefore(from)) recent.add(time, identity(record));
+        }
+        ObjectNode adjusted = next.deepCopy();
+        adjusted.set("recent", recent.toJson());
+        return adjusted;
+    }
+
+    @Override
+    public Instant positionTime(ObjectNode position) {
+        return position.has("window_end") ? lastTime(position) : instant(position, "watermark");
+    }
+
+    @Override
+    public ObjectNode describe(ObjectNode position) {
+        ObjectNode shown = position.deepCopy();
+        shown.remove("recent");
+        shown.put("recent_ids", RecentIds.of(position.path("recent")).size());
+        return shown;
+    }
+
+    private boolean hasId(ObjectNode record) {
+        JsonNode id = record.get(endpoint.idField());
+        return id != null && !id.isNull() && !id.asText().isEmpty();
+    }
+
+    /** The record's id, or for a record without one a hash of its content (it is written all the same). */
+    private String identity(ObjectNode record) {
+        if (hasId(record)) return record.get(endpoint.idField()).asText();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(record.toString().getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Instant time(ObjectNode record) {
+        JsonNode value = record.get(endpoint.timeField());
+        try {
+            return OffsetDateTime.parse(value == null ? "" : value.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            String which = hasId(record) ? endpoint.idField() + " " + record.get(endpoint.idField()).asText() : "without an id";
+            throw new ZendeskException(name() + ": the record " + which + " has " + endpoint.timeField() + " "
+                    + (value == null ? "missing" : value.toString()) + ", not an ISO 8601 time; the page is not written", 0);
+        }
+    }
+
+    private Instant windowStart(ObjectNode window) {
+        return ceilSecond(instant(window, "window_start")); // a checkpoint of an older version may carry a fraction
+    }
+
+    private Instant windowEnd(ObjectNode window) {
+        return floorSecond(instant(window, "window_end"));
+    }
+
+    private Instant lastTime(ObjectNode window) {
+        return instant(window, window.has("last_time") ? "last_time" : "last_created_at");
+    }
+
+    private static String afterCursor(ObjectNode window) {
+        return window.path("after_cursor").isTextual() ? window.get("after_cursor").asText() : null;
+    }
+
+    private Instant instant(JsonNode position, String field) {
+        try {
+            return Instant.parse(position.path(field).asText());
+        } catch (DateTimeParseException e) {
+            throw new ZendeskException(name() + ": the checkpoint position has no valid \"" + field + "\"", 0);
+        }
+    }
+
+    static Instant floorSecond(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    static Instant ceilSecond(Instant t) {
+        Instant floor = floorSecond(t);
+        return floor.equals(t) ? t : floor.plusSeconds(1);
+    }
+
+    /** Ids by the second of their record's time; reads the older {id: time} form too. */
+    static final class RecentIds {
+        private final TreeMap<Instant, Set<String>> bySecond = new TreeMap<>();
+        private final Set<String> all = new HashSet<>();
+
+        static RecentIds of(JsonNode json) {
+            RecentIds recent = new RecentIds();
+            if (!json.isObject()) return recent;
+            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getValue().isArray()) {
+                    Instant second = Instant.parse(e.getKey());
+                    e.getValue().forEach(id -> recent.add(second, id.asText()));
+                } else {
+                    recent.add(floorSecond(Instant.parse(e.getValue().asText())), e.getKey());
+                }
+            }
+            return recent;
+        }
+
+        boolean contains(String id) {
+            return all.contains(id);
+        }
+
+        void add(Instant time, String id) {
+            if (all.add(id)) bySecond.computeIfAbsent(floorSecond(time), t -> new LinkedHashSet<>()).add(id);
+        }
+
+        int size() {
+            return all.size();
+        }
+
+        RecentIds from(Instant from) {
+            RecentIds kept = new RecentIds();
+            bySecond.tailMap(from, true).forEach((second, ids) -> ids.forEach(id -> kept.add(second, id)));
+            return kept;
+        }
+
+        ObjectNode toJson() {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            bySecond.forEach((second, ids) -> {
+                ArrayNode arr = out.putArray(second.toString());
+                ids.forEach(arr::add);
+            });
+            return out;
+        }
+    }
+}

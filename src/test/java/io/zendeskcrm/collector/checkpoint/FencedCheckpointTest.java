@@ -1,0 +1,142 @@
+package io.zendeskcrm.collector.checkpoint;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.S3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Fencing behaves the same on both stores: against a real S3 server and on the local file system. */
+class FencedCheckpointTest {
+    static S3Server server;
+    static int bucketCount;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new S3Server();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Stream<Supplier<CheckpointStore>> stores() {
+        return Stream.of(
+                () -> {
+                    String bucket = "fence-" + (++bucketCount);
+                    new Bucket(server.client(), bucket).empty();
+                    return new S3CheckpointStore(server.client(), bucket, "zendesk/crm-state/state.json");
+                },
+                () -> {
+                    try {
+                        return new FileCheckpointStore(Files.createTempDirectory("fence").resolve("state.json"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+    }
+
+    static ObjectNode at(int n) {
+        return JsonNodeFactory.instance.objectNode().put("n", n);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aNewerPassFencesOutTheOlderOneAtItsNextCommitWithoutWaitingForAnything(Supplier<CheckpointStore> s) {
+        CheckpointStore store = s.get();
+        FencedCheckpoint older = FencedCheckpoint.takeOver(store, "older");
+        older.commit("s", at(1));
+        // The older pass is still running (or was SIGKILLed: no difference, nothing to wait for).
+        FencedCheckpoint newer = FencedCheckpoint.takeOver(store, "newer");
+        assertEquals(1, newer.position("s").orElseThrow().get("n").asInt(), "the newer pass carries on from the last commit");
+
+        SupersededException e = assertThrows(SupersededException.class, () -> older.commit("s", at(2)));
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+        assertThrows(SupersededException.class, older::confirmOwner);
+        newer.commit("s", at(2));
+        newer.confirmOwner();
+        Checkpoint stored = Checkpoint.parse(store.load().orElseThrow().content(), "x");
+        assertTrue(stored.ownedBy("newer"));
+        assertEquals(2, stored.epoch());
+        assertEquals(2, stored.position("s").orElseThrow().get("n").asInt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void ofTwoPassesStartedTogetherExactlyOneOwnsTheCheckpoint(Supplier<CheckpointStore> s) throws Exception {
+        CheckpointStore store = s.get();
+        FencedCheckpoint.takeOver(store, "first").commit("s", at(5));
+        for (int round = 0; round < 10; round++) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<String>> passes = Stream.of("a" + round, "b" + round).map(name -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    FencedCheckpoint mine = FencedCheckpoint.takeOver(store, name);
+                    mine.commit("s", at(100 + name.hashCode() % 50));
+                    return "owner";
+                } catch (SupersededException e) {
+                    return "superseded";
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).toList();
+            go.countDown();
+            List<String> outcomes = passes.stream().map(CompletableFuture::join).toList();
+            // One wins the take-over and the other yields; or one ran whole before the other took over.
+            // Never do both yield, and the stored owner is a pass that did not yield.
+            Checkpoint stored = Checkpoint.parse(store.load().orElseThrow().content(), "x");
+            int owner = stored.ownedBy("a" + round) ? 0 : stored.ownedBy("b" + round) ? 1 : -1;
+            assertTrue(owner >= 0, stored.toString());
+            assertEquals("owner", outcomes.get(owner), outcomes.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aPassCommittingAfterTheOwnerMerelyCommittedTakesOverAgainOnTheNewVersion(Supplier<CheckpointStore> s) {
+        CheckpointStore store = s.get();
+        FencedCheckpoint running = FencedCheckpoint.takeOver(store, "running");
+        // The next pass reads, then the running owner commits before the take-over write: same epoch, so it retries.
+        CheckpointStore racing = new CheckpointStore() {
+            boolean raced;
+
+            @Override
+            public java.util.Optional<Stored> load() {
+                java.util.Optional<Stored> read = store.load();
+                if (!raced) {
+                    raced = true;
+                    running.commit("s", at(9));
+                }
+                return read;
+            }
+
+            @Override
+            public String commit(byte[] content, String expectedVersion) {
+                return store.commit(content, expectedVersion);
+            }
+
+            @Override
+            public String location() {
+                return store.location();
+            }
+        };
+        FencedCheckpoint next = FencedCheckpoint.takeOver(racing, "next");
+        assertEquals(9, next.position("s").orElseThrow().get("n").asInt());
+        assertThrows(SupersededException.class, () -> running.commit("s", at(10)));
+    }
+}

@@ -1,0 +1,177 @@
+package io.zendeskcrm.collector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.stream.Page;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The windowed cursor stream (audit logs' configuration), on response JSON as Zendesk documents it. */
+class WindowedStreamTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Real clocks have sub-second instants; what goes to Zendesk must not. */
+    static final Instant NOW = Instant.parse("2026-11-20T12:00:00.660004746Z");
+    final WindowedStream stream = stream(Duration.ofMinutes(10));
+
+    static WindowedStream stream(Duration overlap) {
+        return new WindowedStream(null, AuditLogStream.ENDPOINT, Duration.ofHours(1), null, overlap, Duration.ofMinutes(1),
+                TimestampField.ON);
+    }
+
+    static JsonNode body(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    static String log(long id, String createdAt) {
+        return "{\"id\":" + id + ",\"action\":\"update\",\"created_at\":\"" + createdAt + "\"}";
+    }
+
+    static JsonNode lastPage(String... logs) throws Exception {
+        return body("{\"audit_logs\":[" + String.join(",", logs) + "],\"meta\":{\"has_more\":false,\"after_cursor\":\"x\"}}");
+    }
+
+    static ObjectNode idle(String watermark) {
+        ObjectNode p = JSON.createObjectNode().put("watermark", watermark);
+        p.putObject("recent");
+        return p;
+    }
+
+    static List<Long> ids(Page page) {
+        return page.records().stream().map(r -> r.get("id").asLong()).toList();
+    }
+
+    /** Regression: bounds were Instant.toString() of the clock (2026-11-25T13:55:31.660004746Z). */
+    @Test
+    void windowBoundsAreWholeSecondsFromTheWatermarkMinusTheOverlapToADelayBeforeNow() {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        assertEquals("2026-11-20T10:50:00Z", window.get("window_start").asText());
+        assertEquals("2026-11-20T11:59:00Z", window.get("window_end").asText(), "now - delay, rounded down to the second");
+        assertTrue(window.get("after_cursor").isNull());
+        ObjectNode first = stream.nextRequest(stream.initialPosition(NOW), NOW).orElseThrow();
+        assertEquals("2026-11-20T11:00:01Z", first.get("watermark").asText(), "lookback rounded up: nothing before it was asked for");
+    }
+
+    @Test
+    void nothingIsReadWhenTheLastWindowEndedMomentsAgo() {
+        assertTrue(stream.nextRequest(idle("2026-11-20T11:59:00Z"), NOW).isEmpty());
+    }
+
+    @Test
+    void recordsAlreadyWrittenInTheOverlapAreSkippedAndOnlyIdsOfTheSecondsTheNextWindowReReadsAreKept() throws Exception {
+        ObjectNode idle = idle("2026-11-20T11:00:00Z");
+        idle.put("recent_from", "2026-11-20T10:50:00Z");
+        idle.putObject("recent").putArray("2026-11-20T10:55:00Z").add("5");
+        ObjectNode window = stream.nextRequest(idle, NOW).orElseThrow();
+
+        Page page = stream.page(window, lastPage(log(5, "2026-11-20T10:55:00Z"), log(6, "2026-11-20T11:10:00Z"),
+                log(7, "2026-11-20T11:49:00Z"), log(8, "2026-11-20T11:59:00Z")));
+
+        assertEquals(List.of(6L, 7L, 8L), ids(page));
+        assertEquals(1, page.reread());
+        assertTrue(page.endOfStream());
+        assertEquals("2026-11-20T11:59:00Z", page.next().get("watermark").asText());
+        assertEquals("2026-11-20T11:49:00Z", page.next().get("recent_from").asText(), "the next window starts here");
+        assertEquals("{\"2026-11-20T11:49:00Z\":[\"7\"],\"2026-11-20T11:59:00Z\":[\"8\"]}", page.next().get("recent").toString(),
+                "the first and the last second of the next window are covered (both bounds are inclusive)");
+        assertFalse(page.next().has("window_end"));
+        assertEquals("2026-11-20T11:10:00Z", page.records().get(0).get("timestamp").asText());
+
+        // The next window re-reads 11:49:00..11:59:00 and writes nothing twice.
+        ObjectNode again = stream.nextRequest(page.next(), NOW.plusSeconds(120)).orElseThrow();
+        assertEquals("2026-11-20T11:49:00Z", again.get("window_start").asText());
+        Page second = stream.page(again, lastPage(log(7, "2026-11-20T11:49:00Z"), log(8, "2026-11-20T11:59:00Z"),
+                log(9, "2026-11-20T12:00:30Z")));
+        assertEquals(List.of(9L), ids(second));
+        assertEquals(2, second.reread());
+    }
+
+    /** Raising AUDIT_LOG_OVERLAP_SECONDS between runs must not re-read seconds whose ids were not kept. */
+    @Test
+    void aRaisedOverlapReachesBackNoFurtherThanTheKeptIds() {
+        ObjectNode idle = idle("2026-11-20T11:00:00Z");
+        idle.put("recent_from", "2026-11-20T10:55:00Z");
+        ObjectNode window = stream(Duration.ofMinutes(30)).nextRequest(idle, NOW).orElseThrow();
+        assertEquals("2026-11-20T10:55:00Z", window.get("window_start").asText());
+    }
+
+    @Test
+    void hasMoreKeepsTheWindowOpenAtTheAfterCursor() throws Exception {
+        ObjectNode window = stream.nextRequest(stream.initialPosition(NOW), NOW).orElseThrow();
+        Page page = stream.page(window, body("{\"audit_logs\":[" + log(1, "2026-11-20T11:30:00Z")
+                + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"abc\"}}"));
+        assertFalse(page.endOfStream());
+        assertEquals("abc", page.next().get("after_cursor").asText());
+        assertEquals(window.get("window_end"), page.next().get("window_end"));
+        assertEquals("2026-11-20T11:30:00Z", page.next().get("last_time").asText());
+        assertTrue(page.request().endsWith(";after="));
+    }
+
+    @Test
+    void aRecordWithoutIdIsWrittenCountedAndRecognisedByContentWhenTheOverlapReadsItAgain() throws Exception {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        String noId = "{\"action\":\"login\",\"created_at\":\"2026-11-20T11:58:00Z\"}";
+        Page page = stream.page(window, lastPage(noId, log(6, "2026-11-20T11:58:30Z")));
+        assertEquals(2, page.records().size());
+        assertEquals(1, page.withoutId());
+
+        ObjectNode again = stream.nextRequest(page.next(), NOW.plusSeconds(120)).orElseThrow();
+        Page second = stream.page(again, lastPage(noId, log(6, "2026-11-20T11:58:30Z")));
+        assertTrue(second.records().isEmpty(), "the record without id is not written twice");
+        assertEquals(2, second.reread());
+    }
+
+    @Test
+    void aNonObjectEntryFailsThePageNamingItsPositionAndABadTimeNamesTheRecord() {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        ZendeskException notAnObject = assertThrows(ZendeskException.class,
+                () -> stream.page(window, lastPage(log(5, "2026-11-20T11:10:00Z"), "42")));
+        assertEquals("audit_logs: entry 1 of the page at window=2026-11-20T10:50:00Z..2026-11-20T11:59:00Z;after= is number,"
+                + " not a record; the page is not written", notAnObject.getMessage());
+        ZendeskException badTime = assertThrows(ZendeskException.class,
+                () -> stream.page(window, lastPage(log(5, "yesterday"))));
+        assertEquals("audit_logs: the record id 5 has created_at \"yesterday\", not an ISO 8601 time; the page is not written",
+                badTime.getMessage());
+    }
+
+    /** A re-read page that lost a record to a later page (a late record pushed it out) must not write it again there. */
+    @Test
+    void recordsAnEarlierPassWroteForTheSameRequestAreSkippedWhenAPageMeetsThemAgain() throws Exception {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        Page first = stream.page(window, body("{\"audit_logs\":[" + log(1, "2026-11-20T11:10:00Z")
+                + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"c1\"}}"));
+        ObjectNode pushedOut = (ObjectNode) JSON.readTree(log(2, "2026-11-20T11:20:00Z"));
+        ObjectNode next = stream.alreadyWritten(first.next(), List.of(pushedOut));
+
+        Page second = stream.page(next, lastPage(log(2, "2026-11-20T11:20:00Z"), log(3, "2026-11-20T11:30:00Z")));
+        assertEquals(List.of(3L), ids(second));
+        assertFalse(second.next().path("recent").toString().contains("\"2\""), "pruned when the window closes");
+    }
+
+    @Test
+    void aCheckpointOfTheEarlierFormatIsReadAndItsFractionsNeverReachZendesk() throws Exception {
+        ObjectNode old = JSON.createObjectNode().put("watermark", "2026-11-20T11:00:00.615Z");
+        old.putObject("recent").put("500741", "2026-11-20T10:55:32Z");
+        ObjectNode window = stream.nextRequest(old, NOW).orElseThrow();
+        assertEquals("2026-11-20T10:50:01Z", window.get("window_start").asText());
+        Page page = stream.page(window, lastPage(log(500741, "2026-11-20T10:55:32Z"), log(9, "2026-11-20T11:30:00Z")));
+        assertEquals(List.of(9L), ids(page), "audit 500741 is not written twice");
+    }
+
+    @Test
+    void theSummaryShowsHowManyIdsAreKeptNotTheIds() throws Exception {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        Page page = stream.page(window, lastPage(log(7, "2026-11-20T11:58:00Z"), log(8, "2026-11-20T11:58:00Z")));
+        ObjectNode shown = stream.describe(page.next());
+        assertEquals(2, shown.get("recent_ids").asInt());
+        assertFalse(shown.has("recent"));
+        assertEquals("2026-11-20T11:59:00Z", shown.get("watermark").asText());
+    }
+}
