@@ -15,11 +15,10 @@ import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.RequestStats;
 import io.zendeskcrm.collector.stream.TimeBudget;
 import io.zendeskcrm.collector.stream.ZendeskStream;
-import java.time.Clock;
+import io.zendeskcrm.collector.support.RacingStore;
+import io.zendeskcrm.collector.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,31 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The job's ordering, fencing and write-once rules, with an in-memory checkpoint store, an in-memory sink and a test clock. */
 class CollectorJobTest {
-    /** A clock with sub-second instants, as real ones have, that moves only when a test says so. */
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-20T12:00:00.437Z");
+    final TestClock clock = new TestClock();
 
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
+    {
+        clock.set(TestClock.START); // sub-second, as real clocks are
     }
-
-    final ManualClock clock = new ManualClock();
 
     /**
      * A cursor stream over a list that tests may change: position {"n": k} reads the records at k, k+1, ...
@@ -324,29 +303,7 @@ class CollectorJobTest {
         MemorySink sink = new MemorySink();
         job(store, sink, 1, new ListStream("s", 6)).run();
         // Another pass takes over between this pass's read and its write: this one yields without a request.
-        CheckpointStore racing = new CheckpointStore() {
-            boolean raced;
-
-            @Override
-            public Optional<Stored> load() {
-                Optional<Stored> read = store.load();
-                if (!raced) {
-                    raced = true;
-                    job(store, sink, 0, new ListStream("s", 6)).run();
-                }
-                return read;
-            }
-
-            @Override
-            public String commit(byte[] content, String expectedVersion) {
-                return store.commit(content, expectedVersion);
-            }
-
-            @Override
-            public String location() {
-                return "memory";
-            }
-        };
+        CheckpointStore racing = new RacingStore(store, () -> job(store, sink, 0, new ListStream("s", 6)).run());
         ListStream late = new ListStream("s", 6);
         RunSummary summary = new CollectorJob(List.of(late), new WriteOnceObjects(sink, new ObjectKeys("p", ".ndjson"),
                 new NdjsonEncoder(false)), racing, 0, clock, new RequestStats(), "memory", Optional.empty()).run();

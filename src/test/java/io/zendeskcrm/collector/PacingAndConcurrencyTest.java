@@ -8,6 +8,7 @@ import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.support.Bucket;
 import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
+import io.zendeskcrm.collector.support.ExactlyOnce;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
 import java.nio.file.Files;
@@ -15,10 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
@@ -130,7 +128,7 @@ class PacingAndConcurrencyTest extends CollectorComponentTest {
             Instant now = clock.instant();
             // A record created 90 s ago that only becomes visible now: it lands inside the window being read.
             fake.addAudit(nextAudit.getAndIncrement(), now.minusSeconds(90), now);
-            fake.putTicket(random.nextInt(400), now.minusSeconds(61), "updated");
+            fake.putTicket(random.nextInt(400), now, "updated"); // exported once the minute's lag has passed
             duringPasses.run();
         });
         int superseded = 0;
@@ -158,16 +156,8 @@ class PacingAndConcurrencyTest extends CollectorComponentTest {
     }
 
     private void assertExactlyOnce(List<JsonNode> audits, List<JsonNode> tickets) {
-        List<Long> auditIds = audits.stream().map(a -> a.get("id").asLong()).sorted().toList();
-        assertEquals(fake.auditIds().stream().sorted().toList(), auditIds, "every audit record exactly once");
-        Set<String> versions = new HashSet<>();
-        Map<Long, Long> latest = new HashMap<>();
-        for (JsonNode t : tickets) {
-            String version = t.get("id").asLong() + "@" + t.get("generated_timestamp").asLong();
-            assertTrue(versions.add(version), "ticket version written twice: " + version);
-            latest.merge(t.get("id").asLong(), t.get("generated_timestamp").asLong(), Math::max);
-        }
-        assertEquals(fake.currentTickets(), latest, "every ticket's current version");
+        ExactlyOnce.assertAudits(audits, fake);
+        ExactlyOnce.assertTickets(tickets, fake);
     }
 
     private static List<JsonNode> files(Path dir) throws Exception {

@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.checkpoint;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.RacingStore;
 import io.zendeskcrm.collector.support.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,29 +113,7 @@ class FencedCheckpointTest {
         CheckpointStore store = s.get();
         FencedCheckpoint running = FencedCheckpoint.takeOver(store, "running");
         // The next pass reads, then the running owner commits before the take-over write: same epoch, so it retries.
-        CheckpointStore racing = new CheckpointStore() {
-            boolean raced;
-
-            @Override
-            public java.util.Optional<Stored> load() {
-                java.util.Optional<Stored> read = store.load();
-                if (!raced) {
-                    raced = true;
-                    running.commit("s", at(9));
-                }
-                return read;
-            }
-
-            @Override
-            public String commit(byte[] content, String expectedVersion) {
-                return store.commit(content, expectedVersion);
-            }
-
-            @Override
-            public String location() {
-                return store.location();
-            }
-        };
+        CheckpointStore racing = new RacingStore(store, () -> running.commit("s", at(9)));
         FencedCheckpoint next = FencedCheckpoint.takeOver(racing, "next");
         assertEquals(9, next.position("s").orElseThrow().get("n").asInt());
         assertThrows(SupersededException.class, () -> running.commit("s", at(10)));

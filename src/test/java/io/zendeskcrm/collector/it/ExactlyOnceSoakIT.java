@@ -2,6 +2,7 @@ package io.zendeskcrm.collector.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zendeskcrm.collector.checkpoint.Checkpoint;
+import io.zendeskcrm.collector.support.ExactlyOnce;
 import io.zendeskcrm.collector.support.FakeZendesk;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,14 +103,7 @@ class ExactlyOnceSoakIT {
 
             // Tickets: each ticket's latest version is there, and no version is there twice.
             List<JsonNode> tickets = account.bucket.records("zendesk/crm/incremental_tickets/");
-            Set<String> versions = new HashSet<>();
-            Map<Long, Long> latest = new HashMap<>();
-            for (JsonNode t : tickets) {
-                String version = t.get("id").asLong() + "@" + t.get("generated_timestamp").asLong();
-                assertTrue(versions.add(version), "ticket version written twice: " + version);
-                latest.merge(t.get("id").asLong(), t.get("generated_timestamp").asLong(), Math::max);
-            }
-            assertEquals(zendesk.currentTickets(), latest, "every ticket's current version");
+            ExactlyOnce.assertTickets(tickets, zendesk);
 
             // Audit records: every one exactly once.
             List<Long> audits = account.bucket.records("zendesk/crm/audit_logs/").stream().map(a -> a.get("id").asLong()).sorted().toList();
