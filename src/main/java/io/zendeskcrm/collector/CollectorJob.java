@@ -122,8 +122,9 @@ public final class CollectorJob {
                 Page page = stream.fetch(position, clock.instant());
                 ObjectNode next = page.next();
                 if (!page.records().isEmpty()) {
-                    checkpoint.confirmOwner(); // a pass fenced out while it fetched writes nothing
-                    WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), page.records());
+                    // A pass fenced out while it fetched (or while it wrote) writes nothing more.
+                    WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), page.records(),
+                            checkpoint::confirmOwner);
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();

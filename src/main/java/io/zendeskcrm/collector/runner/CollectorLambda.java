@@ -8,8 +8,9 @@ import jakarta.inject.Named;
 
 /**
  * One pass per scheduled invocation. A pass with a failed stream fails the invocation, so Lambda's
- * error metric, retries and the dead-letter queue see it; a replayed invocation is harmless because
- * keys are deterministic and the checkpoint is compare-and-swap.
+ * error metric, retries and the dead-letter queue see it. A replayed or overlapping invocation is
+ * harmless: the newer pass fences the older one out (which then succeeds as superseded), and objects
+ * are write-once.
  */
 @Named("collector")
 public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummary> {

@@ -35,16 +35,23 @@ public final class WriteOnceObjects {
      */
     public record Result(int written, int alreadyThere, List<ObjectNode> elsewhere) {}
 
-    public Result write(String stream, Instant keyTime, String request, List<ObjectNode> records) {
+    /**
+     * @param beforeEachCreate run before every object is created: the caller's proof that it may still
+     *                         write (it throws when the pass was fenced out)
+     */
+    public Result write(String stream, Instant keyTime, String request, List<ObjectNode> records, Runnable beforeEachCreate) {
         List<String> lines = encoder.lines(records);
         Set<String> found = new LinkedHashSet<>();
         List<String> remaining = lines;
         int written = 0;
         for (int n = 1; ; n++) {
             String key = keys.of(stream, keyTime, request, n);
-            if (!remaining.isEmpty() && sink.create(key, encoder.pack(remaining))) {
-                written = remaining.size();
-                break;
+            if (!remaining.isEmpty()) {
+                beforeEachCreate.run();
+                if (sink.create(key, encoder.pack(remaining))) {
+                    written = remaining.size();
+                    break;
+                }
             }
             // Taken (or, with nothing left to write, possibly taken): read it to learn what is there.
             var there = sink.read(key);

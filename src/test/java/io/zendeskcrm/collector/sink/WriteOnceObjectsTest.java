@@ -1,0 +1,127 @@
+package io.zendeskcrm.collector.sink;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.S3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Write-once objects against a real S3 server and on the local file system. */
+class WriteOnceObjectsTest {
+    static final Instant KEY_TIME = Instant.parse("2026-11-20T11:00:00Z");
+    static final ObjectKeys KEYS = new ObjectKeys("zendesk/crm", ".ndjson.gz");
+    static final NdjsonEncoder ENCODER = new NdjsonEncoder(true);
+    static S3Server server;
+    static int buckets;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new S3Server();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static Stream<Supplier<RecordSink>> sinks() {
+        return Stream.of(
+                () -> {
+                    String bucket = "once-" + (++buckets);
+                    new Bucket(server.client(), bucket).empty();
+                    return new S3Sink(server.client(), bucket, true);
+                },
+                () -> {
+                    try {
+                        return new LocalDirectorySink(Files.createTempDirectory("once"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+    }
+
+    static List<ObjectNode> records(int... ids) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int id : ids) out.add(JsonNodeFactory.instance.objectNode().put("id", id));
+        return out;
+    }
+
+    static List<Integer> ids(RecordSink sink, String key) {
+        return ENCODER.unpack(sink.read(key).orElseThrow()).stream().map(l -> NdjsonEncoder.record(l).get("id").asInt()).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sinks")
+    void anObjectOnceWrittenIsNeverReplaced(Supplier<RecordSink> s) {
+        RecordSink sink = s.get();
+        assertTrue(sink.create("a/b.ndjson.gz", ENCODER.encode(records(1))));
+        assertFalse(sink.create("a/b.ndjson.gz", ENCODER.encode(records(2))));
+        assertEquals(List.of(1), ids(sink, "a/b.ndjson.gz"));
+        assertTrue(sink.read("a/none.ndjson.gz").isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("sinks")
+    void aRequestReadAgainWritesOnlyWhatIsNewUnderTheNextKeyAndHandsBackWhatItNoLongerHas(Supplier<RecordSink> s) {
+        RecordSink sink = s.get();
+        WriteOnceObjects objects = new WriteOnceObjects(sink, KEYS, ENCODER);
+        String first = KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 1);
+        String second = KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 2);
+
+        WriteOnceObjects.Result initial = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 2, 3), () -> { });
+        assertEquals(3, initial.written());
+        byte[] original = sink.read(first).orElseThrow();
+
+        // Read again after a late record (9) pushed record 3 onto the next page.
+        WriteOnceObjects.Result again = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 9, 2), () -> { });
+        assertEquals(1, again.written());
+        assertEquals(2, again.alreadyThere());
+        assertEquals(List.of(3), again.elsewhere().stream().map(r -> r.get("id").asInt()).toList());
+        assertArrayEquals(original, sink.read(first).orElseThrow(), "the first object is unchanged");
+        assertEquals(List.of(9), ids(sink, second));
+
+        // A third reading with nothing new writes nothing.
+        WriteOnceObjects.Result third = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 9, 2), () -> { });
+        assertEquals(0, third.written());
+        assertEquals(3, third.alreadyThere());
+        assertTrue(sink.read(KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 3)).isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("sinks")
+    void aWriterThatMayNoLongerWriteCreatesNothing(Supplier<RecordSink> s) {
+        RecordSink sink = s.get();
+        WriteOnceObjects objects = new WriteOnceObjects(sink, KEYS, ENCODER);
+        assertThrows(IllegalStateException.class, () -> objects.write("audit_logs", KEY_TIME, "r", records(1), () -> {
+            throw new IllegalStateException("fenced out");
+        }));
+        assertTrue(sink.read(KEYS.of("audit_logs", KEY_TIME, "r", 1)).isEmpty());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theLocalSinkLeavesNoTemporaryFile() throws Exception {
+        Path dir = Files.createTempDirectory("once");
+        LocalDirectorySink sink = new LocalDirectorySink(dir);
+        sink.create("x/y.ndjson", new byte[] {1});
+        sink.create("x/y.ndjson", new byte[] {2});
+        try (var files = Files.walk(dir)) {
+            assertEquals(List.of(dir.resolve("x/y.ndjson")), files.filter(Files::isRegularFile).toList());
+        }
+    }
+}
