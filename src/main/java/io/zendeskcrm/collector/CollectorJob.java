@@ -9,7 +9,6 @@ import io.zendeskcrm.collector.stream.Deadline;
 import io.zendeskcrm.collector.stream.OutOfTimeException;
 import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.RequestStats;
-import io.zendeskcrm.collector.stream.TimeBudget;
 import io.zendeskcrm.collector.stream.ZendeskStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,11 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
  * One pass over every configured stream. The pass first takes over the checkpoint (fencing out any
- * older pass still running); then, per stream and page: commit the request's position, fetch, confirm
+ * older pass still running); then the streams run side by side, and per stream and page: commit the request's position, fetch, confirm
  * the pass still owns the checkpoint, write the page's object (write-once), commit the position after
  * it. A failure anywhere repeats at most the page in hand, and its records are not written twice.
  */
@@ -56,14 +59,15 @@ public final class CollectorJob {
 
     /** Runs one pass with no time limit. */
     public RunSummary run() {
-        return run(TimeBudget.NONE, Progress.NONE);
+        return run(Deadline.NONE, Progress.NONE);
     }
 
     /**
-     * Runs one pass; each stream starts no new page once its share of {@code budget} has passed. A
-     * job object may run several passes; each takes over the checkpoint anew.
+     * Runs one pass: the streams side by side, each on its own thread, so that one stream's waits for
+     * its rate limit never stall another. Each stream starts no new page once {@code deadline} has
+     * passed. A job object may run several passes; each takes over the checkpoint anew.
      */
-    public RunSummary run(TimeBudget budget, Progress progress) {
+    public RunSummary run(Deadline deadline, Progress progress) {
         String pass = UUID.randomUUID().toString();
         FencedCheckpoint checkpoint;
         try {
@@ -76,20 +80,40 @@ public final class CollectorJob {
             LOG.errorf("%s", reason);
             return RunSummary.of(destination, streams.stream().map(s -> failed(s, 0, 0, null, reason)).toList());
         }
-        List<StreamResult> results = new ArrayList<>();
-        String supersededBy = null;
-        for (int i = 0; i < streams.size(); i++) {
-            ZendeskStream stream = streams.get(i);
-            if (supersededBy != null) {
-                results.add(superseded(stream, 0, 0, null, supersededBy));
-                continue;
-            }
-            Deadline share = budget.start(stream.name(), clock.instant(), streams.size() - i);
-            StreamResult result = runStream(stream, checkpoint, share, progress);
-            results.add(result);
-            if (result.superseded()) supersededBy = result.error();
+        if (streams.size() == 1) {
+            return RunSummary.of(destination, List.of(runStream(streams.get(0), checkpoint, deadline, progress)));
         }
-        return RunSummary.of(destination, results);
+        ExecutorService threads = Executors.newFixedThreadPool(streams.size(), r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<StreamResult>> running = new ArrayList<>();
+            for (ZendeskStream stream : streams) {
+                running.add(threads.submit(() -> {
+                    Thread.currentThread().setName("stream-" + stream.name());
+                    return runStream(stream, checkpoint, deadline, progress);
+                }));
+            }
+            List<StreamResult> results = new ArrayList<>();
+            for (int i = 0; i < streams.size(); i++) results.add(outcome(streams.get(i), running.get(i)));
+            return RunSummary.of(destination, results);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private StreamResult outcome(ZendeskStream stream, Future<StreamResult> running) {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(stream, 0, 0, null, stream.name() + ": interrupted");
+        } catch (ExecutionException e) {
+            // runStream catches every RuntimeException; an Error (out of memory) ends up here.
+            return failed(stream, 0, 0, null, stream.name() + ": " + e.getCause());
+        }
     }
 
     private StreamResult runStream(ZendeskStream stream, FencedCheckpoint checkpoint, Deadline deadline, Progress progress) {
@@ -117,6 +141,7 @@ public final class CollectorJob {
                     reachedEnd = true;
                     break;
                 }
+                if (!request.get().equals(position)) counts.gapSeconds += stream.gapSeconds(request.get());
                 checkpoint.commit(name, request.get());
                 position = request.get();
                 Page page = stream.fetch(position, clock.instant());
@@ -161,6 +186,7 @@ public final class CollectorJob {
         long rereadRequests;
         long withoutId;
         long alreadyWritten;
+        long gapSeconds;
 
         void page(Page page) {
             pages++;
@@ -194,7 +220,7 @@ public final class CollectorJob {
         Counts n = counts != null ? counts : new Counts();
         return new StreamResult(stream.name(), outcome, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
                 c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
-                n.reread, n.rereadRequests, n.withoutId, n.alreadyWritten, error);
+                n.reread, n.rereadRequests, n.withoutId, n.alreadyWritten, n.gapSeconds, error);
     }
 
     private static String message(RuntimeException e) {

@@ -19,6 +19,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param rereadRequests requests whose page held nothing but such records: the price of the overlap
  * @param withoutId      records without an {@code id}, written all the same
  * @param alreadyWritten records of a re-read page found already written by an earlier pass (not written again)
+ * @param gapSeconds     seconds of records Zendesk deleted before this stream could collect them (retention)
  * @param error          why the stream failed or was superseded, or null
  */
 @RegisterForReflection
@@ -40,6 +41,7 @@ public record StreamResult(
         @JsonProperty("reread_requests") long rereadRequests,
         @JsonProperty("records_without_id") long withoutId,
         @JsonProperty("already_written") long alreadyWritten,
+        @JsonProperty("gap_seconds") long gapSeconds,
         String error) {
 
     public enum Outcome { OK, FAILED, SUPERSEDED }

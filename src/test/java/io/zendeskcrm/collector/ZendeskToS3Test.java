@@ -333,7 +333,7 @@ class ZendeskToS3Test extends CollectorComponentTest {
                 "HTTP_TIMEOUT", "30");
 
         // 85 s left, 60 s margin: pages may start during the first 25 s, so three of them.
-        RunSummary first = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)));
+        RunSummary first = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)), Progress.NONE);
         assertTrue(first.ok(), first::failures);
         assertTrue(first.streams().get(0).more(), "more to do");
         assertEquals(3, first.streams().get(0).pages());
@@ -342,7 +342,7 @@ class ZendeskToS3Test extends CollectorComponentTest {
         int invocations = 1;
         RunSummary next;
         do {
-            next = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)));
+            next = collector.run(settings, java.util.Optional.of(Duration.ofSeconds(85)), Progress.NONE);
             assertTrue(next.ok(), next::failures);
             invocations++;
         } while (next.streams().get(0).more());

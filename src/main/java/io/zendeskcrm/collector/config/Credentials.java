@@ -60,7 +60,7 @@ public record Credentials(AuthMode mode, Optional<String> email, Optional<String
         }
         // Least privilege by default: read scopes for exactly the streams collected.
         String defaultScopes = resources.stream()
-                .map(s -> s.equals(Settings.AUDIT_LOGS) ? "auditlogs:read" : "tickets:read")
+                .map(Credentials::readScope)
                 .collect(Collectors.joining(" "));
         String scopes = r.optional("ZENDESK_OAUTH_SCOPES").orElse(defaultScopes);
         String stateKey = Settings.normalizeKey("OAUTH_STATE_KEY", r.optional("OAUTH_STATE_KEY").orElse(DEFAULT_OAUTH_STATE_KEY));
@@ -71,6 +71,18 @@ public record Credentials(AuthMode mode, Optional<String> email, Optional<String
         Secret s = secrets.get(name);
         if (s == null) throw new IllegalStateException(name + " is not set"); // load() checked the mode's needs
         return s;
+    }
+
+    /**
+     * The narrowest scope that reads a stream. Access logs document no scope of their own: the broad
+     * {@code read} scope is the one that works.
+     */
+    static String readScope(String stream) {
+        return switch (stream) {
+            case Settings.AUDIT_LOGS -> "auditlogs:read";
+            case Settings.ACCESS_LOGS -> "read";
+            default -> "tickets:read";
+        };
     }
 
     /** The same credentials with some secrets replaced (references resolved to values). */

@@ -36,6 +36,9 @@ public record Settings(
         boolean addTimestamp,
         Duration auditLogOverlap,
         Duration auditLogDelay,
+        int accessLogPageSize,
+        Duration accessLogOverlap,
+        Duration accessLogDelay,
         Optional<URI> s3Endpoint,
         int secretsExtensionPort,
         Optional<Secret> awsSessionToken,
@@ -45,7 +48,8 @@ public record Settings(
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
-    public static final Set<String> KNOWN_RESOURCES = Set.of(AUDIT_LOGS, INCREMENTAL_TICKETS);
+    public static final String ACCESS_LOGS = "access_logs";
+    public static final Set<String> KNOWN_RESOURCES = Set.of(AUDIT_LOGS, INCREMENTAL_TICKETS, ACCESS_LOGS);
 
     public static final String DEFAULT_PREFIX = "zendesk/crm/";
     /** Outside the default data prefix, so the SecOps feed never ingests the checkpoint. */
@@ -96,6 +100,9 @@ public record Settings(
         boolean addTimestamp = r.bool("ADD_TIMESTAMP", true);
         Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 300, 1, 86_400));
         Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", 60, 0, 86_400));
+        int accessPageSize = r.integer("ACCESS_LOG_PAGE_SIZE", 1000, 1, 2500);
+        Duration accessOverlap = Duration.ofSeconds(r.integer("ACCESS_LOG_OVERLAP_SECONDS", 300, 1, 86_400));
+        Duration accessDelay = Duration.ofSeconds(r.integer("ACCESS_LOG_DELAY_SECONDS", 60, 0, 86_400));
         Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
         int extensionPort = r.integer("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, 1, 65535);
         Optional<Secret> sessionToken = r.optional("AWS_SESSION_TOKEN").map(Secret::new);
@@ -104,7 +111,7 @@ public record Settings(
         Duration margin = Duration.ofSeconds(r.integer("LAMBDA_TIME_MARGIN_SECONDS", 90, 0, 900));
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, credentials,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
-                s3Endpoint, extensionPort, sessionToken, timeBudget, margin,
+                accessPageSize, accessOverlap, accessDelay, s3Endpoint, extensionPort, sessionToken, timeBudget, margin,
                 r.integer("RATE_LIMIT_RESERVE_PERCENT", 20, 0, 90));
     }
 
@@ -112,7 +119,7 @@ public record Settings(
     public Settings withCredentials(Credentials replaced) {
         return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, replaced,
                 resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
-                auditLogOverlap, auditLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
+                auditLogOverlap, auditLogDelay, accessLogPageSize, accessLogOverlap, accessLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
                 lambdaTimeMargin, rateLimitReservePercent);
     }
 
@@ -181,7 +188,7 @@ public record Settings(
             if (name.isEmpty() || out.contains(name)) continue;
             if (!KNOWN_RESOURCES.contains(name)) {
                 throw new SettingsException("RESOURCES (" + raw + ") names an unknown stream '" + name + "'; known: "
-                        + AUDIT_LOGS + ", " + INCREMENTAL_TICKETS);
+                        + AUDIT_LOGS + ", " + INCREMENTAL_TICKETS + ", " + ACCESS_LOGS);
             }
             out.add(name);
         }

@@ -17,18 +17,14 @@ import io.zendeskcrm.collector.sink.S3Sink;
 import io.zendeskcrm.collector.sink.WriteOnceObjects;
 import io.zendeskcrm.collector.stream.Deadline;
 import io.zendeskcrm.collector.stream.RequestStats;
-import io.zendeskcrm.collector.stream.TimeBudget;
 import io.zendeskcrm.collector.stream.ZendeskStream;
-import io.zendeskcrm.collector.zendesk.AuditLogStream;
 import io.zendeskcrm.collector.zendesk.Authorizer;
 import io.zendeskcrm.collector.zendesk.OAuthTokens;
 import io.zendeskcrm.collector.zendesk.RatePacer;
 import io.zendeskcrm.collector.zendesk.RefreshTokenVault;
 import io.zendeskcrm.collector.zendesk.RetryingRequests;
 import io.zendeskcrm.collector.zendesk.Sleeper;
-import io.zendeskcrm.collector.zendesk.TicketStream;
-import io.zendeskcrm.collector.zendesk.TimestampField;
-import io.zendeskcrm.collector.zendesk.WindowedStream;
+import io.zendeskcrm.collector.zendesk.Streams;
 import io.zendeskcrm.collector.zendesk.ZendeskApi;
 import io.zendeskcrm.collector.zendesk.ZendeskClient;
 import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
@@ -39,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -70,9 +65,14 @@ public class Collector {
     private String s3Endpoint;
     private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Reads the settings from the environment (and Quarkus configuration) and runs one pass. */
+    /** One pass with the settings from the environment (and Quarkus configuration). */
     public RunSummary run() {
-        return run(Settings.load(Collector::config), Optional.empty(), Progress.NONE);
+        return run(Progress.NONE);
+    }
+
+    /** The same, with progress reported after every page (for a terminal). */
+    public RunSummary run(Progress progress) {
+        return run(Settings.load(Collector::config), Optional.empty(), progress);
     }
 
     /** One pass inside a Lambda invocation that has {@code remaining} time left. */
@@ -80,17 +80,9 @@ public class Collector {
         return run(Settings.load(Collector::config), Optional.of(remaining), Progress.NONE);
     }
 
+    /** One pass with the given settings. */
     public RunSummary run(Settings settings) {
         return run(settings, Optional.empty(), Progress.NONE);
-    }
-
-    public RunSummary run(Settings settings, Optional<Duration> invocationRemaining) {
-        return run(settings, invocationRemaining, Progress.NONE);
-    }
-
-    /** One pass with progress reported after every page (for a terminal). */
-    public RunSummary run(Progress progress) {
-        return run(Settings.load(Collector::config), Optional.empty(), progress);
     }
 
     /**
@@ -104,36 +96,25 @@ public class Collector {
                 .map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
                 .or(() -> configured.timeBudget().map(b -> Deadline.after(start, b)))
                 .orElse(Deadline.NONE);
-        TimeBudget budget = new TimeBudget(deadline);
         Settings settings = AwsSecrets.resolve(configured);
         if (settings.stateKeyInsideDataPrefix() && settings.outputDir().isEmpty()) {
             LOG.warnf("STATE_KEY (%s) lies inside S3_PREFIX (%s): a SecOps feed on that prefix will ingest the checkpoint"
                     + " as logs; move STATE_KEY outside it", settings.stateKey(), settings.prefix());
         }
         RequestStats stats = new RequestStats();
-        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, budget,
+        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
                 new RatePacer(settings.rateLimitReservePercent()));
         ZendeskApi api = restClient(settings, ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
                 settings.credentials().describe());
-        TimestampField timestamp = TimestampField.of(settings.addTimestamp());
-        Instant configuredStart = settings.startTime().orElse(null);
-        List<ZendeskStream> streams = new ArrayList<>();
-        for (String name : settings.resources()) {
-            streams.add(switch (name) {
-                case AuditLogStream.NAME -> new WindowedStream(client, AuditLogStream.ENDPOINT, settings.lookback(),
-                        configuredStart, settings.auditLogOverlap(), settings.auditLogDelay(), timestamp);
-                case TicketStream.NAME -> new TicketStream(client, settings.lookback(), configuredStart, timestamp);
-                default -> throw new IllegalStateException("unknown stream " + name); // Settings rejects these
-            });
-        }
+        List<ZendeskStream> streams = settings.resources().stream().map(name -> Streams.create(name, client, settings)).toList();
         ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
                 .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
         return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, settings.stateKey()),
-                settings.maxPages(), clock, stats, settings.destination(), settings.startTime()).run(budget, progress);
+                settings.maxPages(), clock, stats, settings.destination(), settings.startTime()).run(deadline, progress);
     }
 
     /**

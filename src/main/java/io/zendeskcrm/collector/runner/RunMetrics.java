@@ -40,6 +40,7 @@ public final class RunMetrics {
             metric(metrics, line, "StreamFailed", "Count", s.ok() ? 0 : 1);
             metric(metrics, line, "RereadRecords", "Count", s.rereadRecords());
             metric(metrics, line, "RecordsWithoutId", "Count", s.withoutId());
+            metric(metrics, line, "RetentionGap", "Seconds", s.gapSeconds());
             if (s.lagSeconds() != null) metric(metrics, line, "CheckpointLagSeconds", "Seconds", s.lagSeconds());
             lines.add(line.toString());
         }

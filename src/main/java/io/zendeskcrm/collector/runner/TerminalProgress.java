@@ -22,7 +22,7 @@ final class TerminalProgress implements Progress {
     }
 
     @Override
-    public void page(String stream, int pages, long records, Instant position, Instant now) {
+    public synchronized void page(String stream, int pages, long records, Instant position, Instant now) {
         Start start = starts.computeIfAbsent(stream, s -> new Start(now, position));
         double seconds = Math.max(0.001, Duration.between(start.wall(), now).toMillis() / 1000.0);
         long covered = Duration.between(start.position(), position).getSeconds();

@@ -32,6 +32,14 @@ public interface ZendeskStream {
         return next;
     }
 
+    /**
+     * Seconds of records that a request newly opened by {@link #nextRequest} can no longer collect,
+     * because Zendesk deleted them before this stream got to them (0 for endpoints that keep records).
+     */
+    default long gapSeconds(ObjectNode request) {
+        return 0;
+    }
+
     /** The time up to which the stream has been collected, for the lag figure. */
     Instant positionTime(ObjectNode position);
 

@@ -14,7 +14,7 @@ public final class AuditLogStream {
             + " auditlogs:read (or read) scope";
 
     public static final WindowedStream.Endpoint ENDPOINT = new WindowedStream.Endpoint(NAME, "audit_logs", "id",
-            "created_at", PAGE_SIZE, SCOPE_HINT,
+            "created_at", PAGE_SIZE, SCOPE_HINT, null, null,
             (start, end, size, after) -> (api, auth) -> api.auditLogs(auth, List.of(start, end), "created_at", size, after));
 
     private AuditLogStream() {}

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zendeskcrm.collector.stream.OutOfTimeException;
 import io.zendeskcrm.collector.stream.RequestStats;
-import io.zendeskcrm.collector.stream.TimeBudget;
+import io.zendeskcrm.collector.stream.Deadline;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *       after a jittered exponential backoff;</li>
  *   <li>429 is waited out ({@code Retry-After} in seconds or as an HTTP date, else {@code ratelimit-reset},
  *       else backoff) without using up {@code HTTP_RETRIES}: throttling is Zendesk pacing us, not a fault.
- *       A wait that would pass the stream's share of the run's time, or is longer than {@link #MAX_WAIT},
+ *       A wait that would pass the run's time budget, or is longer than {@link #MAX_WAIT},
  *       ends the stream's pass as out of time (success, more to do), never as a failure;</li>
  *   <li>any other status fails at once.</li>
  * </ul>
@@ -50,24 +50,24 @@ public final class RetryingRequests {
     private final Sleeper sleeper;
     private final RequestStats stats;
     private final Clock clock;
-    private final TimeBudget budget;
+    private final Deadline deadline;
     private final RatePacer pacer;
     private final DoubleSupplier jitter;
 
     /** @param jitter a number in [0, 1) per backoff, spreading the retries of runs that failed together */
-    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, TimeBudget budget, RatePacer pacer,
+    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer,
                             DoubleSupplier jitter) {
         this.retries = retries;
         this.pacer = pacer;
         this.sleeper = sleeper;
         this.stats = stats;
         this.clock = clock;
-        this.budget = budget;
+        this.deadline = deadline;
         this.jitter = jitter;
     }
 
-    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, TimeBudget budget, RatePacer pacer) {
-        this(retries, sleeper, stats, clock, budget, pacer, () -> ThreadLocalRandom.current().nextDouble());
+    public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer) {
+        this(retries, sleeper, stats, clock, deadline, pacer, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /**
@@ -125,9 +125,9 @@ public final class RetryingRequests {
                             + throttledFor.toSeconds() + " s in all");
                 }
             }
-            if (budget.of(stream).wouldPass(clock.instant(), wait)) {
+            if (deadline.wouldPass(clock.instant(), wait)) {
                 throw new OutOfTimeException(stream + ": stopping at " + where + " (" + problem + "): waiting "
-                        + wait.toSeconds() + " s to retry would pass the stream's share of the run's time");
+                        + wait.toSeconds() + " s to retry would pass the run's time budget");
             }
             stats.retry(stream, throttled);
             sleep(stream, wait);
@@ -138,9 +138,9 @@ public final class RetryingRequests {
     private void pace(String stream, String where) {
         Duration wait = pacer.waitBefore(stream, clock.instant());
         if (wait.isZero()) return;
-        if (wait.compareTo(MAX_WAIT) > 0 || budget.of(stream).wouldPass(clock.instant(), wait)) {
+        if (wait.compareTo(MAX_WAIT) > 0 || deadline.wouldPass(clock.instant(), wait)) {
             throw new OutOfTimeException(stream + ": stopping before " + where + ": the rate limit asks to wait "
-                    + wait.toSeconds() + " s, past the stream's share of the run's time");
+                    + wait.toSeconds() + " s, past the run's time budget");
         }
         stats.paced(stream, wait);
         sleep(stream, wait);

@@ -68,7 +68,7 @@ public final class TicketStream implements ZendeskStream {
         String cursor = text(position, "cursor");
         Long startTime = cursor == null ? requiredLong(position, "start_time") : null;
         String where = cursor != null ? "cursor " + cursor : "start_time " + startTime;
-        JsonNode body = client.get(NAME, where, SCOPE_HINT,
+        JsonNode body = client.get(NAME, where, ZendeskClient.Hints.forbidden(SCOPE_HINT),
                 (api, auth) -> api.tickets(auth, startTime, cursor, PAGE_SIZE, "all"));
         return page(position, body);
     }

@@ -53,10 +53,18 @@ public final class WindowedStream implements ZendeskStream {
      * @param timeField    the field that dates a record (whole seconds, ISO 8601)
      * @param pageSize     {@code page[size]}
      * @param scopeHint    what a 403 means here
+     * @param badRequestHint what to check after a 400 besides the window, or null
+     * @param retention    how long Zendesk keeps the records, or null for ever
      * @param request      the request for one page of a window
      */
     public record Endpoint(String name, String recordsField, String idField, String timeField, int pageSize,
-                           String scopeHint, Request request) {}
+                           String scopeHint, String badRequestHint, Duration retention, Request request) {}
+
+    /**
+     * How far inside the retention period a stream starts: records at its very edge may be deleted
+     * while the first pages are read.
+     */
+    static final Duration RETENTION_MARGIN = Duration.ofMinutes(10);
 
     /** One page of a window: whole-second bounds, the page size and the cursor (null on the first page). */
     @FunctionalInterface
@@ -93,6 +101,13 @@ public final class WindowedStream implements ZendeskStream {
     @Override
     public ObjectNode initialPosition(Instant now) {
         Instant start = ceilSecond(configuredStart != null ? configuredStart : now.minus(lookback));
+        Optional<Instant> oldest = oldestKept(now);
+        if (oldest.isPresent() && start.isBefore(oldest.get())) {
+            LOG.warnf("%s: %s (%s) is older than the %d days Zendesk keeps %s; starting at %s, the oldest moment it still has",
+                    name(), configuredStart != null ? "START_TIME" : "LOOKBACK_SECONDS", start, endpoint.retention().toDays(),
+                    endpoint.recordsField(), oldest.get());
+            start = oldest.get();
+        }
         ObjectNode p = JsonNodeFactory.instance.objectNode().put("watermark", start.toString())
                 .put("recent_from", start.toString());
         p.putObject("recent");
@@ -110,7 +125,8 @@ public final class WindowedStream implements ZendeskStream {
         String end = windowEnd(window).toString();
         String after = afterCursor(window);
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
-        JsonNode body = client.get(name(), where, endpoint.scopeHint(), endpoint.request().page(start, end, endpoint.pageSize(), after));
+        JsonNode body = client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
+                endpoint.request().page(start, end, endpoint.pageSize(), after));
         return page(window, body);
     }
 
@@ -128,6 +144,18 @@ public final class WindowedStream implements ZendeskStream {
         }
         start = ceilSecond(start);
         ObjectNode w = idle.deepCopy();
+        Optional<Instant> oldest = oldestKept(now);
+        if (oldest.isPresent() && start.isBefore(oldest.get())) {
+            // The collector was off for longer than Zendesk keeps records: say what is lost, then carry on.
+            if (watermark.isBefore(oldest.get())) {
+                long lost = Duration.between(watermark, oldest.get()).toSeconds();
+                LOG.warnf("%s: records from %s to %s are older than the %d days Zendesk keeps them and cannot be"
+                        + " collected any more (a gap of %d s); carrying on from %s", name(), watermark, oldest.get(),
+                        endpoint.retention().toDays(), lost, oldest.get());
+                w.put("gap_seconds", lost);
+            }
+            start = oldest.get();
+        }
         w.put("window_start", start.toString());
         w.put("window_end", end.toString());
         w.putNull("after_cursor");
@@ -209,6 +237,16 @@ public final class WindowedStream implements ZendeskStream {
         ObjectNode adjusted = next.deepCopy();
         adjusted.set("recent", recent.toJson());
         return adjusted;
+    }
+
+    /** The oldest moment the endpoint still holds records for, with a margin, if it deletes them at all. */
+    private Optional<Instant> oldestKept(Instant now) {
+        return Optional.ofNullable(endpoint.retention()).map(r -> ceilSecond(now.minus(r).plus(RETENTION_MARGIN)));
+    }
+
+    @Override
+    public long gapSeconds(ObjectNode request) {
+        return request.path("gap_seconds").asLong(0);
     }
 
     @Override

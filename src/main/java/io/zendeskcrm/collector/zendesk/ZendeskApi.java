@@ -24,6 +24,18 @@ public interface ZendeskApi {
                        @QueryParam("page[size]") int pageSize,
                        @QueryParam("page[after]") String after);
 
+    /**
+     * Access logs (the Advanced Data Privacy and Protection add-on), cursor paginated, oldest first;
+     * {@code start} and {@code end} are whole-second UTC stamps.
+     */
+    @GET
+    @Path("/access_logs")
+    Response accessLogs(@HeaderParam("Authorization") String authorization,
+                        @QueryParam("filter[start]") String start,
+                        @QueryParam("filter[end]") String end,
+                        @QueryParam("page[size]") int pageSize,
+                        @QueryParam("page[after]") String after);
+
     /** The cursor-based incremental ticket export: {@code start_time} on the first request, {@code cursor} after. */
     @GET
     @Path("/incremental/tickets/cursor.json")

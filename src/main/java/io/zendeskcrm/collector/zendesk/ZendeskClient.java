@@ -28,24 +28,36 @@ public final class ZendeskClient {
     }
 
     /**
-     * @param stream    the stream, for messages and counts
-     * @param where     the position being read (a cursor or a time window; never a secret), for messages
-     * @param scopeHint what a 403 means for this endpoint
+     * What a refusal means for one endpoint.
+     *
+     * @param forbidden  what a 403 means (plan, add-on, role, scope)
+     * @param badRequest what to check after a 400 besides the request's window or cursor, or null
      */
-    public JsonNode get(String stream, String where, String scopeHint, Call call) {
-        String header = authorizer.header();
-        try {
-            return send(stream, where, scopeHint, call, header);
-        } catch (ZendeskException e) {
-            if (e.status() != 401 || !authorizer.renewAfterRejection(header)) throw e;
-            return send(stream, where, scopeHint, call, authorizer.header());
+    public record Hints(String forbidden, String badRequest) {
+        public static Hints forbidden(String forbidden) {
+            return new Hints(forbidden, null);
         }
     }
 
-    private JsonNode send(String stream, String where, String scopeHint, Call call, String header) {
+    /**
+     * @param stream the stream, for messages and counts
+     * @param where  the position being read (a cursor or a time window; never a secret), for messages
+     */
+    public JsonNode get(String stream, String where, Hints hints, Call call) {
+        String header = authorizer.header();
+        try {
+            return send(stream, where, hints, call, header);
+        } catch (ZendeskException e) {
+            if (e.status() != 401 || !authorizer.renewAfterRejection(header)) throw e;
+            return send(stream, where, hints, call, authorizer.header());
+        }
+    }
+
+    private JsonNode send(String stream, String where, Hints hints, Call call, String header) {
         return requests.send(stream, where, () -> call.send(api, header), (status, zendeskSays) -> switch (status) {
             case 401 -> "the credentials were rejected; check " + credentialNames;
-            case 403 -> "access denied; " + scopeHint;
+            case 400 -> "the request was refused" + (hints.badRequest() != null ? "; " + hints.badRequest() : "");
+            case 403 -> "access denied; " + hints.forbidden();
             case 404 -> "not found; check ZENDESK_BASE_URL (https://<subdomain>.zendesk.com)";
             default -> "the request was refused";
         } + zendeskSays.map(s -> " (Zendesk says: " + s + ")").orElse(""));

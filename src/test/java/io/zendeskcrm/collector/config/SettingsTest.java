@@ -136,4 +136,24 @@ class SettingsTest {
         out[base.length + 1] = value;
         return out;
     }
+
+    @Test
+    void accessLogsAreOptInWithTheirOwnWindowAndPageSizeAndTheReadScope() {
+        Settings defaults = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
+                "ZENDESK_API_TOKEN", "t");
+        assertEquals(java.util.List.of("audit_logs", "incremental_tickets"), defaults.resources(), "the reference's default");
+        assertEquals(1000, defaults.accessLogPageSize());
+        assertEquals(java.time.Duration.ofSeconds(300), defaults.accessLogOverlap());
+        Settings access = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "RESOURCES", "access_logs",
+                "AUTH_MODE", "oauth_client_credentials", "ZENDESK_OAUTH_CLIENT_ID", "c", "ZENDESK_OAUTH_CLIENT_SECRET", "s");
+        assertEquals("read", access.credentials().scopes());
+        assertEquals("ACCESS_LOG_PAGE_SIZE (3000) must be a whole number from 1 to 2500", error("S3_BUCKET", "b-1",
+                "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a", "ZENDESK_API_TOKEN", "t",
+                "ACCESS_LOG_PAGE_SIZE", "3000"));
+    }
+
+    @Test
+    void everyStreamSettingsAdmitsHasAFactory() {
+        assertEquals(Settings.KNOWN_RESOURCES, io.zendeskcrm.collector.zendesk.Streams.names());
+    }
 }

@@ -26,6 +26,7 @@ final class Account implements AutoCloseable {
         wireMock.start();
         wireMock.stubFor(get(urlPathEqualTo("/api/v2/incremental/tickets/cursor.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         wireMock.stubFor(get(urlPathEqualTo("/api/v2/audit_logs.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
+        wireMock.stubFor(get(urlPathEqualTo("/api/v2/access_logs")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         wireMock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/oauth/tokens"))
                 .willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         s3 = new S3Server();

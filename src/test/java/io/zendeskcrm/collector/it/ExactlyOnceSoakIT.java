@@ -79,8 +79,10 @@ class ExactlyOnceSoakIT {
                     continue;
                 }
                 if (run == 5) {
+                    // Streams run side by side: the faults go to the one stream of this run.
                     Map<String, String> fewRetries = new HashMap<>(env);
                     fewRetries.put("HTTP_RETRIES", "2");
+                    fewRetries.put("RESOURCES", "incremental_tickets");
                     zendesk.failNext(FakeZendesk.Fault.HTTP_500, FakeZendesk.Fault.HTTP_500, FakeZendesk.Fault.HTTP_500);
                     RunnerJar.Result exhausted = RunnerJar.run(fewRetries, logs.resolve("run" + run), "once");
                     assertEquals(1, exhausted.exitCode(), "a run that exhausts its retries exits non-zero: " + exhausted.stdout());

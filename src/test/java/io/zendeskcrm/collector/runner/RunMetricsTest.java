@@ -15,9 +15,9 @@ class RunMetricsTest {
     @Test
     void oneEmbeddedMetricFormatLinePerStreamWithTheFiguresTheAlarmsUse() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(
-                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, null),
+                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, 3600, null),
                 new StreamResult("incremental_tickets", StreamResult.Outcome.FAILED, 1, 1000, false, 5, 4, 0, 0, 0, null, null,
-                        0, 0, 0, 0, "incremental_tickets: boom")));
+                        0, 0, 0, 0, 0, "incremental_tickets: boom")));
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
 
@@ -37,6 +37,7 @@ class RunMetricsTest {
         assertEquals(0, audit.get("CheckpointLagSeconds").asLong());
         assertEquals(40, audit.get("RereadRecords").asLong());
         assertEquals(2, audit.get("RecordsWithoutId").asLong());
+        assertEquals(3600, audit.get("RetentionGap").asLong());
         JsonNode tickets = new ObjectMapper().readTree(lines.get(1));
         assertEquals(1, tickets.get("StreamFailed").asLong());
         assertFalse(tickets.has("CheckpointLagSeconds"), "no lag figure for a failed stream");
@@ -49,7 +50,7 @@ class RunMetricsTest {
     @Test
     void aPassFencedOutByANewerOneCountsAsSupersededNotAsFailed() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.SUPERSEDED,
-                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, "another pass took over")));
+                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, "another pass took over")));
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
         assertEquals(0, new ObjectMapper().readTree(lines.get(0)).get("StreamFailed").asLong());
         assertEquals(1, new ObjectMapper().readTree(lines.get(1)).get("SupersededPasses").asLong());

@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 public abstract class CollectorComponentTest {
     public static final String TICKETS_PATH = "/api/v2/incremental/tickets/cursor.json";
     public static final String AUDIT_PATH = "/api/v2/audit_logs.json";
+    public static final String ACCESS_PATH = "/api/v2/access_logs";
     public static final String STATE_KEY = "zendesk/crm-state/state.json";
 
     @Inject
@@ -42,10 +43,11 @@ public abstract class CollectorComponentTest {
         clock.set(TestClock.START);
     }
 
-    /** Lets the {@link FakeZendesk} answer the export, audit-log and token endpoints. */
+    /** Lets the {@link FakeZendesk} answer the export, audit-log, access-log and token endpoints. */
     protected void serveFake() {
         zendesk.stubFor(get(urlPathEqualTo(TICKETS_PATH)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         zendesk.stubFor(get(urlPathEqualTo(AUDIT_PATH)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
+        zendesk.stubFor(get(urlPathEqualTo(ACCESS_PATH)).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         zendesk.stubFor(post(urlPathEqualTo("/oauth/tokens")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
     }
 }

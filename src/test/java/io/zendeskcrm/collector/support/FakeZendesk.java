@@ -48,10 +48,20 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     private record AuditRecord(long id, Instant createdAt, Instant visibleAt, String action) {}
 
+    private record AccessRecord(String id, Instant timestamp, Instant visibleAt) {}
+
     private final Supplier<Instant> clock;
     private final String expectedAuthorization;
     private final Map<Long, TicketVersion> tickets = new LinkedHashMap<>();
     private final List<AuditRecord> audits = new ArrayList<>();
+    private final List<AccessRecord> accessLogs = new ArrayList<>();
+    // The access-log endpoint: 50 requests a minute, a 90-day record, the ADPP add-on.
+    private int accessLimit = Integer.MAX_VALUE;
+    private java.time.Duration accessWindow = java.time.Duration.ofMinutes(1);
+    private Instant accessWindowStart;
+    private int accessWindowCount;
+    private long accessThrottled;
+    private boolean accessLogsEnabled = true;
     private final Deque<Fault> scheduledFaults = new ArrayDeque<>();
     private Random random;
     private double faultRate;
@@ -124,6 +134,13 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     public synchronized void reset() {
         tickets.clear();
         audits.clear();
+        accessLogs.clear();
+        accessLimit = Integer.MAX_VALUE;
+        accessWindow = java.time.Duration.ofMinutes(1);
+        accessWindowStart = null;
+        accessWindowCount = 0;
+        accessThrottled = 0;
+        accessLogsEnabled = true;
         scheduledFaults.clear();
         random = null;
         ticketPageSize = 1000;
@@ -151,6 +168,40 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     /** Zendesk's {@code created_at} has whole seconds: a sub-second {@code createdAt} is cut to its second. */
     public synchronized void addAudit(long id, Instant createdAt, Instant visibleAt) {
         audits.add(new AuditRecord(id, createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), visibleAt, "update"));
+    }
+
+    /**
+     * An access-log record at {@code timestamp} (whole seconds, as Zendesk's), listed from {@code visibleAt}.
+     * Its id is a time-ordered string like Zendesk's ULIDs.
+     */
+    public synchronized void addAccessLog(long n, Instant timestamp, Instant visibleAt) {
+        String id = String.format("01%013X%011d", timestamp.toEpochMilli(), n);
+        accessLogs.add(new AccessRecord(id, timestamp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), visibleAt));
+    }
+
+    public synchronized List<String> accessLogIds() {
+        return accessLogs.stream().map(AccessRecord::id).toList();
+    }
+
+    /** Access-log ids Zendesk still keeps (90 days): what a complete collection can hold at least. */
+    public synchronized List<String> keptAccessLogIds() {
+        Instant oldest = clock.get().minus(java.time.Duration.ofDays(90));
+        return accessLogs.stream().filter(a -> !a.timestamp().isBefore(oldest)).map(AccessRecord::id).toList();
+    }
+
+    /** The access-log endpoint's own limit: {@code perWindow} requests, then 429 with only {@code ratelimit-reset}. */
+    public synchronized void accessLogRateLimit(int perWindow, java.time.Duration window) {
+        this.accessLimit = perWindow;
+        this.accessWindow = window;
+    }
+
+    public synchronized long accessLogsThrottled() {
+        return accessThrottled;
+    }
+
+    /** Without the Advanced Data Privacy and Protection add-on, the endpoint answers 403. */
+    public synchronized void accessLogsEnabled(boolean enabled) {
+        this.accessLogsEnabled = enabled;
     }
 
     public synchronized void filterTimes(FilterTimes mode) {
@@ -262,6 +313,31 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
                 return json(400, "{\"error\":\"InvalidValue\",\"description\":\"filter[created_at] must be yyyy-mm-ddThh:mm:ssZ\"}", 0);
             }
             body = auditPage(request);
+        } else if (path.equals("/api/v2/access_logs")) {
+            if (!accessLogsEnabled) {
+                return json(403, "{\"error\":\"Forbidden\",\"description\":\"You do not have access to this page\"}", 0);
+            }
+            Instant now = clock.get();
+            if (accessWindowStart == null || !now.isBefore(accessWindowStart.plus(accessWindow))) {
+                accessWindowStart = now;
+                accessWindowCount = 0;
+            }
+            if (accessLimit != Integer.MAX_VALUE && accessWindowCount >= accessLimit) {
+                accessThrottled++;
+                long resets = (java.time.Duration.between(now, accessWindowStart.plus(accessWindow)).toMillis() + 999) / 1000;
+                // This endpoint may send no Retry-After and no zendesk-ratelimit-* bucket: only ratelimit-reset.
+                return responseDefinition().withStatus(429).withHeader("ratelimit-reset", String.valueOf(Math.max(1, resets)))
+                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
+            }
+            accessWindowCount++;
+            String start = param(request, "filter[start]");
+            String end = param(request, "filter[end]");
+            if (start == null || end == null || !WHOLE_SECONDS.matcher(start).matches() || !WHOLE_SECONDS.matcher(end).matches()) {
+                return json(400, "{\"error\":\"InvalidValue\",\"description\":\"filter[start] and filter[end] must be yyyy-mm-ddThh:mm:ssZ\"}", 0);
+            }
+            int size = Integer.parseInt(paramOr(request, "page[size]", "1000"));
+            if (size > 2500) return json(400, "{\"error\":\"InvalidPaginationParameter\",\"description\":\"page[size] is too large\"}", 0);
+            body = accessPage(Instant.parse(start), Instant.parse(end), size, param(request, "page[after]"));
         } else {
             return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
         }
@@ -380,6 +456,35 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         if (cursor != null) meta.put("after_cursor", cursor); else meta.putNull("after_cursor");
         meta.putNull("before_cursor");
         out.putObject("links").put("next", cursor == null ? null : "https://example.zendesk.com/api/v2/audit_logs.json?page[after]=" + cursor);
+        return out.toString();
+    }
+
+    private String accessPage(Instant from, Instant to, int size, String after) {
+        Instant now = clock.get();
+        Instant oldest = now.minus(java.time.Duration.ofDays(90)); // deleted after 90 days
+        List<AccessRecord> matching = accessLogs.stream()
+                .filter(a -> !a.visibleAt().isAfter(now) && !a.timestamp().isBefore(oldest))
+                .filter(a -> !a.timestamp().isBefore(from) && !a.timestamp().isAfter(to))
+                .sorted(Comparator.comparing(AccessRecord::timestamp).thenComparing(AccessRecord::id))
+                .filter(a -> after == null || (a.timestamp() + "|" + a.id()).compareTo(
+                        new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8)) > 0)
+                .toList();
+        List<AccessRecord> page = matching.subList(0, Math.min(size, matching.size()));
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("access_logs");
+        for (AccessRecord a : page) {
+            ObjectNode n = arr.addObject();
+            n.put("id", a.id()).put("timestamp", a.timestamp().toString()).put("user_id", "6596848315901")
+                    .put("ip_address", "192.0.2.10").put("method", "GET").put("url", "/api/v2/tickets/42.json").put("status", 200)
+                    .put("authorization_type", "bearer").put("client", "Zendesk/1.0").putNull("graphql")
+                    .put("category", "Tickets").put("summary", "Show ticket").put("origin_service", "Zendesk");
+        }
+        ObjectNode meta = out.putObject("meta");
+        meta.put("has_more", matching.size() > size);
+        String cursor = page.isEmpty() ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (page.get(page.size() - 1).timestamp() + "|" + page.get(page.size() - 1).id()).getBytes(StandardCharsets.UTF_8));
+        if (cursor != null) meta.put("after_cursor", cursor); else meta.putNull("after_cursor");
+        meta.putNull("before_cursor");
         return out.toString();
     }
 

@@ -1,0 +1,169 @@
+package io.zendeskcrm.collector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.zendeskcrm.collector.checkpoint.Checkpoint;
+import io.zendeskcrm.collector.runner.RunMetrics;
+import io.zendeskcrm.collector.support.CollectorComponentTest;
+import io.zendeskcrm.collector.support.CollectorTestResources;
+import io.zendeskcrm.collector.support.TestClock;
+import io.zendeskcrm.collector.support.TestSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The access-log stream against a Zendesk that speaks its Access Logs API (WireMock) and a real S3 server. */
+@QuarkusTest
+@QuarkusTestResource(CollectorTestResources.class)
+class AccessLogsTest extends CollectorComponentTest {
+
+    @BeforeEach
+    void serve() {
+        serveFake();
+    }
+
+    private RunSummary run(String... settings) {
+        String[] all = new String[settings.length + 2];
+        all[0] = "RESOURCES";
+        all[1] = "access_logs";
+        System.arraycopy(settings, 0, all, 2, settings.length);
+        return collector.run(TestSettings.with(all));
+    }
+
+    private List<String> written() {
+        return bucket.records("zendesk/crm/access_logs/").stream().map(r -> r.get("id").asText()).sorted().toList();
+    }
+
+    @Test
+    void windowsOfWholeSecondsCollectEveryRecordOnceAcrossRunsIncludingLateOnesInsideTheOverlap() {
+        Instant t0 = TestClock.START;
+        for (int i = 0; i < 2500; i++) fake.addAccessLog(i, t0.minusSeconds(3500 - i), t0.minusSeconds(3500 - i));
+        for (int i = 0; i < 20; i++) fake.addAccessLog(5000 + i, t0.minusSeconds(200 - i * 5), t0.minusSeconds(100)); // in the overlap
+        fake.addAccessLog(9000, t0.minusSeconds(150), t0.plusSeconds(200)); // created inside the first window, listed late
+
+        RunSummary first = run("ACCESS_LOG_PAGE_SIZE", "1000");
+        assertTrue(first.ok(), first::failures);
+        assertEquals(2520, first.streams().get(0).records());
+        for (LoggedRequest r : zendesk.findAll(getRequestedFor(urlPathEqualTo(ACCESS_PATH)))) {
+            assertTrue(r.queryParameter("filter[start]").firstValue().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"));
+            assertTrue(r.queryParameter("filter[end]").firstValue().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"));
+            assertEquals("1000", r.queryParameter("page[size]").firstValue());
+        }
+
+        clock.advance(Duration.ofSeconds(250));
+        for (int i = 0; i < 30; i++) fake.addAccessLog(10_000 + i, clock.instant().minusSeconds(200 - i), clock.instant().minusSeconds(100));
+        RunSummary second = run();
+        assertTrue(second.ok(), second::failures);
+        assertEquals(20, second.streams().get(0).rereadRecords(), "the overlap is read again, and skipped");
+        clock.advance(Duration.ofMinutes(10));
+        assertTrue(run().ok());
+
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written(), "every access-log record exactly once");
+        JsonNode record = bucket.records("zendesk/crm/access_logs/").get(0);
+        assertTrue(record.get("id").isTextual());
+        assertEquals(13, record.size(), "the record as Zendesk sent it: it already has a timestamp, nothing is added");
+        assertTrue(bucket.keys("zendesk/crm/access_logs/").get(0).matches("zendesk/crm/access_logs/\\d{4}/\\d{2}/\\d{2}/.*\\.ndjson\\.gz"));
+    }
+
+    @Test
+    void throttlingWithoutRateLimitHeadersIsWaitedOutAsZendeskSaysAndNeverFailsTheRun() {
+        fake.accessLogRateLimit(3, Duration.ofMinutes(1));
+        for (int i = 0; i < 1000; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(2000));
+
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "100", "HTTP_RETRIES", "0", "MAX_PAGES", "0");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(1000, summary.streams().get(0).records());
+        assertTrue(fake.accessLogsThrottled() > 0);
+        assertEquals(fake.accessLogsThrottled(), summary.streams().get(0).throttledWaits());
+        assertTrue(sleeper.waits().stream().allMatch(w -> w.compareTo(Duration.ofSeconds(60)) <= 0), sleeper.waits().toString());
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written());
+    }
+
+    @Test
+    void withoutTheAddOnTheErrorNamesItAndTheRoleAndTheOtherStreamsCarryOn() {
+        fake.accessLogsEnabled(false);
+        for (int i = 0; i < 5; i++) fake.putTicket(i, TestClock.START.minusSeconds(600 + i), "open");
+
+        RunSummary summary = collector.run(TestSettings.with("RESOURCES", "access_logs,incremental_tickets"));
+
+        assertFalse(summary.ok());
+        String error = summary.streams().get(0).error();
+        assertTrue(error.startsWith("access_logs: Zendesk answered 403 at window "), error);
+        assertTrue(error.contains("Advanced Data Privacy and Protection (ADPP) add-on") && error.contains("admin"), error);
+        assertTrue(summary.streams().get(1).ok());
+        assertEquals(5, summary.streams().get(1).records());
+    }
+
+    @Test
+    void aRefusedPageSizeNamesTheSettingAndTheWindow() {
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "2500");
+        assertTrue(summary.ok(), "2500 is accepted: " + summary.failures());
+        zendesk.resetAll();
+        zendesk.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(ACCESS_PATH))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"InvalidPaginationParameter\",\"description\":\"page[size] is too large\"}")));
+        clock.advance(Duration.ofMinutes(5));
+
+        RunSummary refused = run("ACCESS_LOG_PAGE_SIZE", "2000");
+
+        String error = refused.streams().get(0).error();
+        assertTrue(error.contains("400 at window "), error);
+        assertTrue(error.contains("check ACCESS_LOG_PAGE_SIZE (2000)"), error);
+        assertTrue(error.contains("page[size] is too large"), error);
+    }
+
+    @Test
+    void aStartOlderThanNinetyDaysBeginsAtTheOldestRecordZendeskStillHas() {
+        Instant old = TestClock.START.minus(Duration.ofDays(120));
+        for (int i = 0; i < 100; i++) fake.addAccessLog(i, old.plus(Duration.ofDays(i)), old.plus(Duration.ofDays(i)));
+
+        RunSummary summary = run("START_TIME", old.toString(), "MAX_PAGES", "0");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(0, summary.streams().get(0).gapSeconds(), "asking for more than Zendesk keeps is not a gap");
+        LoggedRequest first = zendesk.findAll(getRequestedFor(urlPathEqualTo(ACCESS_PATH))).get(0);
+        Instant start = Instant.parse(first.queryParameter("filter[start]").firstValue());
+        assertTrue(start.isAfter(TestClock.START.minus(Duration.ofDays(90))), start.toString());
+        assertTrue(start.isBefore(TestClock.START.minus(Duration.ofDays(89))), start.toString());
+        assertEquals(fake.keptAccessLogIds().stream().sorted().toList(), written());
+    }
+
+    /** A collector switched off for months: the lost interval is reported, not hidden. */
+    @Test
+    void aCheckpointOlderThanNinetyDaysCarriesOnFromTheOldestRecordAndReportsTheGap() throws Exception {
+        for (int i = 0; i < 10; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(1000 - i), TestClock.START.minusSeconds(900));
+        assertTrue(run().ok());
+        clock.advance(Duration.ofDays(100));
+        for (int i = 0; i < 50; i++) {
+            Instant at = clock.instant().minus(Duration.ofHours(95 * 24 - 45L * i)); // from 95 days ago to 3 days ago
+            fake.addAccessLog(100 + i, at, at);
+        }
+
+        RunSummary later = run("MAX_PAGES", "0");
+
+        assertTrue(later.ok(), later::failures);
+        StreamResult s = later.streams().get(0);
+        long expectedGap = Duration.between(TestClock.START.minusSeconds(60), clock.instant().minus(Duration.ofDays(90))).toSeconds();
+        assertTrue(Math.abs(s.gapSeconds() - expectedGap) <= 700, "gap " + s.gapSeconds() + " s, about " + expectedGap);
+        JsonNode metric = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                RunMetrics.emf(later, "fn", clock.instant()).get(0));
+        assertEquals(s.gapSeconds(), metric.get("RetentionGap").asLong());
+        List<String> expected = new java.util.ArrayList<>(fake.keptAccessLogIds());
+        for (int i = 0; i < 10; i++) expected.add(fake.accessLogIds().get(i)); // collected before the gap
+        assertEquals(expected.stream().sorted().toList(), written());
+        Checkpoint checkpoint = Checkpoint.parse(bucket.bytes(STATE_KEY), STATE_KEY);
+        assertFalse(checkpoint.position("access_logs").orElseThrow().has("gap_seconds"), "the gap is reported once");
+    }
+}
