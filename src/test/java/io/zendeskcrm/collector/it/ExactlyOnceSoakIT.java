@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The promise, checked as a user would: the packaged jar run repeatedly (as the schedule would) against
- * a Zendesk account with thousands of tickets and audit records, while new records, updates, deletions
- * and late audit records arrive, with 5xx, connection resets and truncated bodies injected, one run
+ * a Zendesk account with thousands of tickets, audit records and access-log records, all three streams
+ * side by side, while new records, updates, deletions and late audit and access-log records arrive, with 5xx, connection resets and truncated bodies injected, one run
  * exhausting its retries and one run killed with SIGKILL mid-way. Afterwards every ticket's latest
  * version and every audit record is in the bucket exactly once, and the checkpoint is valid.
  *
@@ -42,12 +42,21 @@ class ExactlyOnceSoakIT {
             Instant now = Instant.now();
             long nextTicket = 0;
             long nextAudit = 0;
+            long nextAccess = 0;
             for (; nextTicket < 3000; nextTicket++) zendesk.putTicket(nextTicket, now.minusSeconds(3500 - nextTicket), "open");
             for (; nextAudit < 2000; nextAudit++) {
                 Instant created = now.minusMillis(3_500_000 - nextAudit * 1000);
                 zendesk.addAudit(nextAudit, created, created);
             }
+            for (; nextAccess < 4000; nextAccess++) {
+                Instant at = now.minusMillis(3_500_000 - nextAccess * 800);
+                zendesk.addAccessLog(nextAccess, at, at);
+            }
             Map<String, String> env = account.env();
+            env.put("RESOURCES", "audit_logs,incremental_tickets,access_logs");
+            env.put("ACCESS_LOG_DELAY_SECONDS", "2");
+            env.put("ACCESS_LOG_OVERLAP_SECONDS", "30");
+            env.put("ACCESS_LOG_PAGE_SIZE", "250");
             env.put("LOOKBACK_SECONDS", "7200");
             env.put("MAX_PAGES", "0");
             env.put("HTTP_RETRIES", "6");
@@ -65,6 +74,9 @@ class ExactlyOnceSoakIT {
                 // New audit records, and some created 10 s ago that only become visible 5 s from now.
                 for (int i = 0; i < 120; i++) zendesk.addAudit(nextAudit++, t.minusSeconds(3), t.minusSeconds(3));
                 for (int i = 0; i < 5; i++) zendesk.addAudit(nextAudit++, t.minusSeconds(10), t.plusSeconds(5));
+                // Access logs too: new ones, and some that are listed only after a delay.
+                for (int i = 0; i < 300; i++) zendesk.addAccessLog(nextAccess++, t.minusSeconds(3), t.minusSeconds(3));
+                for (int i = 0; i < 8; i++) zendesk.addAccessLog(nextAccess++, t.minusSeconds(10), t.plusSeconds(5));
 
                 if (run == 1) {
                     // Kill the first (backfill) run mid-way: after it has made a few requests, while responses are slow.
@@ -105,6 +117,10 @@ class ExactlyOnceSoakIT {
             List<JsonNode> tickets = account.bucket.records("zendesk/crm/incremental_tickets/");
             ExactlyOnce.assertTickets(tickets, zendesk);
 
+            // Access logs: every one exactly once.
+            List<String> access = account.bucket.records("zendesk/crm/access_logs/").stream().map(a -> a.get("id").asText()).sorted().toList();
+            assertEquals(zendesk.accessLogIds().stream().sorted().toList(), access, "every access-log record exactly once");
+
             // Audit records: every one exactly once.
             List<Long> audits = account.bucket.records("zendesk/crm/audit_logs/").stream().map(a -> a.get("id").asLong()).sorted().toList();
             assertEquals(zendesk.auditIds().stream().sorted().toList(), audits, "every audit record exactly once");
@@ -113,9 +129,10 @@ class ExactlyOnceSoakIT {
             Checkpoint checkpoint = Checkpoint.parse(account.bucket.bytes(STATE_KEY), STATE_KEY);
             assertTrue(checkpoint.position("incremental_tickets").orElseThrow().has("cursor"));
             assertTrue(checkpoint.position("audit_logs").orElseThrow().has("watermark"));
+            assertTrue(checkpoint.position("access_logs").orElseThrow().has("watermark"));
             assertFalse(account.bucket.keys("zendesk/crm/").stream().anyMatch(k -> k.endsWith(".json")));
-            System.out.printf("soak: %d ticket records, %d audit records, %d requests to Zendesk%n",
-                    tickets.size(), audits.size(), zendesk.requests());
+            System.out.printf("soak: %d ticket records, %d audit records, %d access-log records, %d requests to Zendesk%n",
+                    tickets.size(), audits.size(), access.size(), zendesk.requests());
         }
     }
 }
