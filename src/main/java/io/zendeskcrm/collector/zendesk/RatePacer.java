@@ -34,6 +34,15 @@ public final class RatePacer {
 
     private final double reservePercent;
     private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
+    private final Map<String, BucketWindow> windows = new ConcurrentHashMap<>();
+
+    /**
+     * What the answers of one bucket's current window say about when it resets. {@code resets} is whole
+     * seconds, rounded up: each answer bounds the reset from above by its own time plus {@code resets},
+     * and the tightest bound of the window is kept. Waiting for it instead of for the last answer's
+     * {@code resets} saves up to a second per window.
+     */
+    private record BucketWindow(Instant resetBy, long remaining) {}
 
     /** @param reservePercent share of the account budget left to other integrations, 0-90 */
     public RatePacer(double reservePercent) {
@@ -55,8 +64,16 @@ public final class RatePacer {
             Matcher m = BUCKET.matcher(String.valueOf(h.getValue().get(0)));
             if (!m.find()) continue;
             long remaining = Long.parseLong(m.group(2));
-            long resets = Long.parseLong(m.group(3));
-            Duration untilReset = remaining > 0 ? Duration.ZERO : Duration.ofSeconds(resets);
+            Instant resetBy = now.plusSeconds(Long.parseLong(m.group(3)));
+            String key = stream + " " + name;
+            BucketWindow previous = windows.get(key);
+            // Same window while requests are only used up and its reset is still ahead.
+            if (previous != null && remaining <= previous.remaining() && previous.resetBy().isAfter(now)
+                    && previous.resetBy().isBefore(resetBy)) {
+                resetBy = previous.resetBy();
+            }
+            windows.put(key, new BucketWindow(resetBy, remaining));
+            Duration untilReset = remaining > 0 ? Duration.ZERO : Duration.between(now, resetBy);
             if (untilReset.compareTo(pause) > 0) pause = untilReset;
         }
         Optional<Duration> account = accountPause(response);
