@@ -1,0 +1,160 @@
+package io.zendeskcrm.collector.deploy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Least-privilege rules for the SAM templates, checked on the parsed template ({@link CfnYaml}).
+ * Each check returns its violations, one line each, naming the resource and the statement; a
+ * statement inside {@code !If} is checked in both branches.
+ */
+final class TemplatePolicy {
+    /** One IAM policy statement and where it is: a resource's identity or resource policy, or a role's trust policy. */
+    record Statement(String resource, String path, boolean trust, Map<String, Object> body) {
+        String sid() {
+            return body.get("Sid") instanceof String s ? s : "(no Sid)";
+        }
+
+        boolean allows() {
+            return "Allow".equals(body.get("Effect"));
+        }
+
+        boolean hasCondition() {
+            return body.get("Condition") instanceof Map<?, ?> m && !m.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return resource + " " + (trust ? "trust policy" : path) + " statement " + sid();
+        }
+    }
+
+    private TemplatePolicy() {}
+
+    /** Every violation of every rule below. */
+    static List<String> violations(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        out.addAll(unconditionedWildcardAllows(template));
+        out.addAll(basicExecutionRole(template));
+        return out;
+    }
+
+    /**
+     * An Allow on every resource ({@code *}, an ARN whose resource part is only {@code *} such as
+     * {@code arn:aws:s3:::*}, an ARN for any account, or a NotResource) must carry a Condition.
+     */
+    static List<String> unconditionedWildcardAllows(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        for (Statement s : statements(template)) {
+            if (!s.allows() || s.hasCondition()) continue;
+            if (s.body().containsKey("NotResource")) {
+                out.add(s + ": Allow with NotResource and no Condition");
+                continue;
+            }
+            for (String resource : literals(s.body().get("Resource"))) {
+                if (isWildcard(resource)) out.add(s + ": Allow on " + resource + " without a Condition");
+            }
+        }
+        return out;
+    }
+
+    /** No role or function gets AWSLambdaBasicExecutionRole: it allows logs:CreateLogGroup on every log group. */
+    static List<String> basicExecutionRole(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        resources(template).forEach((id, resource) -> {
+            Map<String, Object> properties = map(resource.get("Properties"));
+            for (String key : List.of("ManagedPolicyArns", "Policies")) {
+                for (String value : literals(properties.get(key))) {
+                    if (value.contains("AWSLambdaBasicExecutionRole")) {
+                        out.add(id + " " + key + ": AWSLambdaBasicExecutionRole (logs:CreateLogGroup and log writes on *)");
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Every policy statement of every resource: any map with a Statement key is a policy document. */
+    static List<Statement> statements(Map<String, Object> template) {
+        List<Statement> out = new ArrayList<>();
+        resources(template).forEach((id, resource) -> collect(id, "Properties", resource.get("Properties"), out));
+        return out;
+    }
+
+    private static void collect(String resource, String path, Object node, List<Statement> out) {
+        if (node instanceof Map<?, ?> m) {
+            if (m.containsKey("Statement")) {
+                for (Map<String, Object> body : branches(m.get("Statement"))) {
+                    out.add(new Statement(resource, path, path.endsWith("AssumeRolePolicyDocument"), body));
+                }
+                return;
+            }
+            m.forEach((k, v) -> collect(resource, path + "." + k, v, out));
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) collect(resource, path + "[" + i + "]", l.get(i), out);
+        }
+    }
+
+    /** The statements a Statement value can hold: a list, one statement, or either branch of !If. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> branches(Object node) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (node instanceof List<?> l) {
+            l.forEach(item -> out.addAll(branches(item)));
+        } else if (node instanceof Map<?, ?> m) {
+            if (m.get("Fn::If") instanceof List<?> choice && choice.size() == 3) {
+                out.addAll(branches(choice.get(1)));
+                out.addAll(branches(choice.get(2)));
+            } else if (!"AWS::NoValue".equals(m.get("Ref"))) {
+                out.add((Map<String, Object>) m);
+            }
+        }
+        return out;
+    }
+
+    /** The literal strings a value can take: plain strings, !Sub templates, both branches of !If. */
+    static List<String> literals(Object node) {
+        List<String> out = new ArrayList<>();
+        if (node instanceof String s) {
+            out.add(s);
+        } else if (node instanceof List<?> l) {
+            l.forEach(item -> out.addAll(literals(item)));
+        } else if (node instanceof Map<?, ?> m) {
+            if (m.get("Fn::Sub") instanceof String template) {
+                out.add(template);
+            } else if (m.get("Fn::Sub") instanceof List<?> sub && !sub.isEmpty()) {
+                out.addAll(literals(sub.get(0)));
+            } else if (m.get("Fn::If") instanceof List<?> choice && choice.size() == 3) {
+                out.addAll(literals(choice.get(1)));
+                out.addAll(literals(choice.get(2)));
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{[^}]*}");
+
+    /** {@code *}; an ARN whose resource part is nothing but {@code *} (and separators); an ARN for any account. */
+    static boolean isWildcard(String resource) {
+        String r = SUB_VARIABLE.matcher(resource).replaceAll("v");
+        if (r.equals("*")) return true;
+        String[] arn = r.split(":", 6);
+        if (arn.length < 6 || !arn[0].equals("arn")) return false;
+        return arn[4].equals("*") || arn[5].replaceAll("[/:]", "").matches("\\*+");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> resources(Map<String, Object> template) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        map(template.get("Resources")).forEach((id, r) -> out.put(id, map(r)));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node) {
+        return node instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+}
