@@ -3,7 +3,9 @@ package io.zendeskcrm.collector.deploy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +28,31 @@ final class TemplatePolicy {
             return body.get("Condition") instanceof Map<?, ?> m && !m.isEmpty();
         }
 
+        /** Condition keys in lower case (they are case-insensitive), under whatever operator. */
+        Set<String> conditionKeys() {
+            Set<String> keys = new java.util.HashSet<>();
+            if (body.get("Condition") instanceof Map<?, ?> operators) {
+                for (Object block : operators.values()) {
+                    if (block instanceof Map<?, ?> m) m.keySet().forEach(k -> keys.add(k.toString().toLowerCase(Locale.ROOT)));
+                }
+            }
+            return keys;
+        }
+
+        /** The values a condition key is compared with, under whatever operator. */
+        List<Object> conditionValues(String key) {
+            List<Object> values = new ArrayList<>();
+            if (body.get("Condition") instanceof Map<?, ?> operators) {
+                for (Object block : operators.values()) {
+                    if (!(block instanceof Map<?, ?> m)) continue;
+                    m.forEach((k, v) -> {
+                        if (k.toString().equalsIgnoreCase(key)) values.addAll(v instanceof List<?> l ? l : List.of(v));
+                    });
+                }
+            }
+            return values;
+        }
+
         @Override
         public String toString() {
             return resource + " " + (trust ? "trust policy" : path) + " statement " + sid();
@@ -39,6 +66,7 @@ final class TemplatePolicy {
         List<String> out = new ArrayList<>();
         out.addAll(unconditionedWildcardAllows(template));
         out.addAll(basicExecutionRole(template));
+        out.addAll(schedulerTrust(template));
         return out;
     }
 
@@ -71,6 +99,45 @@ final class TemplatePolicy {
                     if (value.contains("AWSLambdaBasicExecutionRole")) {
                         out.add(id + " " + key + ": AWSLambdaBasicExecutionRole (logs:CreateLogGroup and log writes on *)");
                     }
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A role that EventBridge Scheduler may assume is limited by aws:SourceAccount and aws:SourceArn,
+     * and every schedule that uses it lies in a schedule group of this template that the
+     * aws:SourceArn condition names ({@code !GetAtt Group.Arn}).
+     */
+    static List<String> schedulerTrust(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        Map<String, List<Statement>> schedulerTrustByRole = new LinkedHashMap<>();
+        for (Statement s : statements(template)) {
+            if (!s.trust() || !s.allows() || !principalServices(s).contains("scheduler.amazonaws.com")) continue;
+            schedulerTrustByRole.computeIfAbsent(s.resource(), r -> new ArrayList<>()).add(s);
+            for (String key : List.of("aws:SourceAccount", "aws:SourceArn")) {
+                if (!s.conditionKeys().contains(key.toLowerCase(Locale.ROOT))) {
+                    out.add(s + ": the scheduler may assume the role without an " + key + " condition");
+                }
+            }
+        }
+        Map<String, Map<String, Object>> resources = resources(template);
+        resources.forEach((id, resource) -> {
+            if (!"AWS::Scheduler::Schedule".equals(resource.get("Type"))) return;
+            Map<String, Object> properties = map(resource.get("Properties"));
+            String role = getAttResource(map(properties.get("Target")).get("RoleArn"));
+            if (role == null || !schedulerTrustByRole.containsKey(role)) return;
+            String group = map(properties.get("GroupName")).get("Ref") instanceof String g
+                    && resources.containsKey(g) && "AWS::Scheduler::ScheduleGroup".equals(resources.get(g).get("Type")) ? g : null;
+            if (group == null) {
+                out.add(id + ": not in a schedule group of this template, so " + role + "'s aws:SourceArn cannot name it");
+                return;
+            }
+            Map<String, Object> groupArn = Map.of("Fn::GetAtt", List.of(group, "Arn"));
+            for (Statement s : schedulerTrustByRole.get(role)) {
+                if (!s.conditionValues("aws:SourceArn").contains(groupArn)) {
+                    out.add(s + ": aws:SourceArn does not name " + id + "'s schedule group (!GetAtt " + group + ".Arn)");
                 }
             }
         });
@@ -144,6 +211,16 @@ final class TemplatePolicy {
         String[] arn = r.split(":", 6);
         if (arn.length < 6 || !arn[0].equals("arn")) return false;
         return arn[4].equals("*") || arn[5].replaceAll("[/:]", "").matches("\\*+");
+    }
+
+    private static Set<String> principalServices(Statement s) {
+        Object principal = s.body().get("Principal");
+        return principal instanceof Map<?, ?> p ? Set.copyOf(literals(p.get("Service"))) : Set.of();
+    }
+
+    private static String getAttResource(Object node) {
+        return node instanceof Map<?, ?> m && m.get("Fn::GetAtt") instanceof List<?> l && !l.isEmpty()
+                ? String.valueOf(l.get(0)) : null;
     }
 
     @SuppressWarnings("unchecked")

@@ -132,6 +132,57 @@ class TemplatePolicyTest {
         assertTrue(violations.get(1).startsWith("Function Policies"), violations.get(1));
     }
 
+    private static final String SCHEDULE = """
+            Resources:
+              Group:
+                Type: AWS::Scheduler::ScheduleGroup
+              OtherGroup:
+                Type: AWS::Scheduler::ScheduleGroup
+              ScheduleRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Principal: {Service: scheduler.amazonaws.com}
+                        Action: sts:AssumeRole
+                        Condition:
+                          %s
+              Schedule:
+                Type: AWS::Scheduler::Schedule
+                Properties:
+                  %s
+                  Target:
+                    Arn: !GetAtt Fn.Arn
+                    RoleArn: !GetAtt ScheduleRole.Arn
+            """;
+
+    @Test
+    void theSchedulerTrustNamesTheAccountAndTheSchedulesGroup() {
+        String both = "{StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}, ArnLike: {aws:SourceArn: [!GetAtt Group.Arn]}}";
+
+        assertEquals(List.of(), TemplatePolicy.schedulerTrust(CfnYaml.parse(SCHEDULE.formatted(both, "GroupName: !Ref Group"))));
+
+        List<String> noArn = TemplatePolicy.schedulerTrust(CfnYaml.parse(SCHEDULE.formatted(
+                "{StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}", "GroupName: !Ref Group")));
+        assertEquals(2, noArn.size(), noArn.toString());
+        assertTrue(noArn.get(0).endsWith("without an aws:SourceArn condition"), noArn.get(0));
+        assertTrue(noArn.get(1).contains("aws:SourceArn does not name Schedule's schedule group"), noArn.get(1));
+
+        List<String> noAccount = TemplatePolicy.schedulerTrust(CfnYaml.parse(SCHEDULE.formatted(
+                "{ArnEquals: {aws:SourceArn: !GetAtt Group.Arn}}", "GroupName: !Ref Group")));
+        assertEquals(1, noAccount.size(), noAccount.toString());
+        assertTrue(noAccount.get(0).endsWith("without an aws:SourceAccount condition"), noAccount.get(0));
+
+        List<String> otherGroup = TemplatePolicy.schedulerTrust(CfnYaml.parse(SCHEDULE.formatted(both, "GroupName: !Ref OtherGroup")));
+        assertEquals(1, otherGroup.size(), otherGroup.toString());
+        assertTrue(otherGroup.get(0).contains("(!GetAtt OtherGroup.Arn)"), otherGroup.get(0));
+
+        List<String> defaultGroup = TemplatePolicy.schedulerTrust(CfnYaml.parse(SCHEDULE.formatted(both, "Description: x")));
+        assertEquals(List.of("Schedule: not in a schedule group of this template, so ScheduleRole's aws:SourceArn cannot name it"),
+                defaultGroup);
+    }
+
     /** The Sid each violation names, in order. */
     private static List<String> sids(List<String> violations) {
         return violations.stream().map(v -> v.replaceAll("^.* statement (\\S+): .*$", "$1")).toList();
