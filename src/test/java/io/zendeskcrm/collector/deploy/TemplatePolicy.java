@@ -67,6 +67,7 @@ final class TemplatePolicy {
         out.addAll(unconditionedWildcardAllows(template));
         out.addAll(basicExecutionRole(template));
         out.addAll(schedulerTrust(template));
+        out.addAll(unconditionedListBucket(template));
         return out;
     }
 
@@ -144,6 +145,20 @@ final class TemplatePolicy {
         return out;
     }
 
+    /** s3:ListBucket (also through s3:List*, s3:* or NotAction) only with an s3:prefix condition. */
+    static List<String> unconditionedListBucket(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        for (Statement s : statements(template)) {
+            if (!s.allows() || s.trust()) continue;
+            boolean lists = s.body().containsKey("NotAction")
+                    || literals(s.body().get("Action")).stream().anyMatch(a -> glob(a).matcher("s3:ListBucket").matches());
+            if (lists && !s.conditionKeys().contains("s3:prefix")) {
+                out.add(s + ": allows s3:ListBucket without an s3:prefix condition");
+            }
+        }
+        return out;
+    }
+
     /** Every policy statement of every resource: any map with a Statement key is a policy document. */
     static List<Statement> statements(Map<String, Object> template) {
         List<Statement> out = new ArrayList<>();
@@ -211,6 +226,14 @@ final class TemplatePolicy {
         String[] arn = r.split(":", 6);
         if (arn.length < 6 || !arn[0].equals("arn")) return false;
         return arn[4].equals("*") || arn[5].replaceAll("[/:]", "").matches("\\*+");
+    }
+
+    private static Pattern glob(String action) {
+        StringBuilder regex = new StringBuilder("(?i)");
+        for (char c : action.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(regex.toString());
     }
 
     private static Set<String> principalServices(Statement s) {

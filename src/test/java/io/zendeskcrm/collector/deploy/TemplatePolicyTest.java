@@ -183,6 +183,47 @@ class TemplatePolicyTest {
                 defaultGroup);
     }
 
+    @Test
+    void listingTheBucketNeedsAnS3PrefixCondition() {
+        Map<String, Object> t = CfnYaml.parse("""
+                Resources:
+                  Policy:
+                    Type: AWS::IAM::ManagedPolicy
+                    Properties:
+                      PolicyDocument:
+                        Statement:
+                          - Sid: ListWithRead
+                            Effect: Allow
+                            Action: [s3:GetObject, s3:ListBucket]
+                            Resource: arn:aws:s3:::b
+                          - Sid: ListStar
+                            Effect: Allow
+                            Action: s3:list*
+                            Resource: arn:aws:s3:::b
+                          - Sid: OtherCondition
+                            Effect: Allow
+                            Action: s3:*
+                            Resource: arn:aws:s3:::b
+                            Condition: {StringEquals: {aws:SourceAccount: '123456789012'}}
+                          - Sid: NotAction
+                            Effect: Allow
+                            NotAction: s3:DeleteObject
+                            Resource: arn:aws:s3:::b
+                          - Sid: PrefixOnly
+                            Effect: Allow
+                            Action: s3:ListBucket
+                            Resource: arn:aws:s3:::b
+                            Condition: {StringEquals: {s3:prefix: [state/state.json]}}
+                          - Sid: ListBuckets
+                            Effect: Allow
+                            Action: s3:ListAllMyBuckets
+                            Resource: '*'
+                            Condition: {Bool: {aws:SecureTransport: 'true'}}
+                """);
+
+        assertEquals(List.of("ListWithRead", "ListStar", "OtherCondition", "NotAction"), sids(TemplatePolicy.unconditionedListBucket(t)));
+    }
+
     /** The Sid each violation names, in order. */
     private static List<String> sids(List<String> violations) {
         return violations.stream().map(v -> v.replaceAll("^.* statement (\\S+): .*$", "$1")).toList();
