@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * statement inside {@code !If} is checked in both branches.
  */
 final class TemplatePolicy {
+    /** The collector's default LAMBDA_TIME_MARGIN_SECONDS: the time it keeps free before the function timeout. */
+    static final int LAMBDA_TIME_MARGIN_SECONDS = 90;
+
     /** One IAM policy statement and where it is: a resource's identity or resource policy, or a role's trust policy. */
     record Statement(String resource, String path, boolean trust, Map<String, Object> body) {
         String sid() {
@@ -68,6 +71,7 @@ final class TemplatePolicy {
         out.addAll(basicExecutionRole(template));
         out.addAll(schedulerTrust(template));
         out.addAll(unconditionedListBucket(template));
+        out.addAll(timeLimits(template));
         return out;
     }
 
@@ -155,6 +159,26 @@ final class TemplatePolicy {
             if (lists && !s.conditionKeys().contains("s3:prefix")) {
                 out.add(s + ": allows s3:ListBucket without an s3:prefix condition");
             }
+        }
+        return out;
+    }
+
+    /**
+     * The collector refuses to run in Lambda unless HTTP_TIMEOUT < LAMBDA_TIME_MARGIN_SECONDS < the
+     * function timeout; the parameters' limits enforce the same with the default margin.
+     */
+    static List<String> timeLimits(Map<String, Object> template) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> parameters = map(template.get("Parameters"));
+        Integer minTimeout = integer(map(parameters.get("Timeout")).get("MinValue"));
+        if (minTimeout == null || minTimeout <= LAMBDA_TIME_MARGIN_SECONDS) {
+            out.add("Parameter Timeout: MinValue (" + minTimeout + ") must exceed LAMBDA_TIME_MARGIN_SECONDS ("
+                    + LAMBDA_TIME_MARGIN_SECONDS + ")");
+        }
+        Integer maxHttpTimeout = integer(map(parameters.get("HttpTimeout")).get("MaxValue"));
+        if (maxHttpTimeout == null || maxHttpTimeout >= LAMBDA_TIME_MARGIN_SECONDS) {
+            out.add("Parameter HttpTimeout: MaxValue (" + maxHttpTimeout + ") must be below LAMBDA_TIME_MARGIN_SECONDS ("
+                    + LAMBDA_TIME_MARGIN_SECONDS + ")");
         }
         return out;
     }
@@ -256,5 +280,11 @@ final class TemplatePolicy {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object node) {
         return node instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static Integer integer(Object node) {
+        if (node instanceof Number n) return n.intValue();
+        if (node instanceof String s && s.matches("\\d+")) return Integer.valueOf(s);
+        return null;
     }
 }

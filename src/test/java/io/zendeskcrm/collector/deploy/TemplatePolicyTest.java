@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Both SAM templates follow {@link TemplatePolicy}; each rule is shown to catch a bad template. */
@@ -222,6 +223,22 @@ class TemplatePolicyTest {
                 """);
 
         assertEquals(List.of("ListWithRead", "ListStar", "OtherCondition", "NotAction"), sids(TemplatePolicy.unconditionedListBucket(t)));
+    }
+
+    @Test
+    void theTimeLimitsLeaveTheCollectorItsMargin() {
+        String parameters = """
+                Parameters:
+                  Timeout: {Type: Number, MinValue: %s, MaxValue: 900}
+                  HttpTimeout: {Type: Number, MinValue: 1, MaxValue: %s}
+                """;
+
+        assertEquals(List.of(), TemplatePolicy.timeLimits(CfnYaml.parse(parameters.formatted(120, 80))));
+        List<String> tooShort = TemplatePolicy.timeLimits(CfnYaml.parse(parameters.formatted(90, 80)));
+        assertEquals(List.of("Parameter Timeout: MinValue (90) must exceed LAMBDA_TIME_MARGIN_SECONDS (90)"), tooShort);
+        List<String> tooLong = TemplatePolicy.timeLimits(CfnYaml.parse(parameters.formatted(120, 900)));
+        assertEquals(List.of("Parameter HttpTimeout: MaxValue (900) must be below LAMBDA_TIME_MARGIN_SECONDS (90)"), tooLong);
+        assertFalse(TemplatePolicy.timeLimits(CfnYaml.parse("Parameters: {}")).isEmpty(), "missing limits are violations");
     }
 
     /** The Sid each violation names, in order. */
