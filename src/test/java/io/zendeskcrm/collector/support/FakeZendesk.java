@@ -76,6 +76,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     public static final String CLIENT_SECRET = "cs-8d41f0b2c9e7a6153";
     private final Map<String, Instant> accessTokens = new LinkedHashMap<>();
     private String refreshToken = "rt-seed-5b7c1e9a";
+    // Every access and refresh token the account ever issued, including those a refresh has since deleted.
+    private final java.util.Set<String> everyTokenIssued = new java.util.LinkedHashSet<>();
     private java.time.Duration tokenLifetime = java.time.Duration.ofMinutes(30);
     private long tokensIssued;
     // The incremental-exports rate limit: at most exportLimit requests per fixed window.
@@ -111,8 +113,23 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         return refreshToken;
     }
 
+    /** The access tokens that are still valid: a refresh deletes all earlier ones. */
     public synchronized java.util.Set<String> issuedAccessTokens() {
         return java.util.Set.copyOf(accessTokens.keySet());
+    }
+
+    /** Every access and refresh token issued since the last reset, deleted or not (not the seed refresh token). */
+    public synchronized java.util.Set<String> everyTokenIssued() {
+        return java.util.Set.copyOf(everyTokenIssued);
+    }
+
+    /** An access token issued as if to an OAuth client, for a test that uses it as a fixed bearer token. */
+    public synchronized String issueAccessToken(java.time.Duration lifetime) {
+        String token = "at-" + java.util.UUID.randomUUID();
+        accessTokens.put(token, clock.get().plus(lifetime));
+        everyTokenIssued.add(token);
+        tokensIssued++;
+        return token;
     }
 
     /** Revokes every access token, as an admin would. */
@@ -151,6 +168,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         onRequest = () -> { };
         accessTokens.clear();
         refreshToken = "rt-seed-5b7c1e9a";
+        everyTokenIssued.clear();
         tokenLifetime = java.time.Duration.ofMinutes(30);
         tokensIssued = 0;
         expiredTokenRejections = 0;
@@ -366,12 +384,14 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             }
             accessTokens.clear(); // a refresh deletes the previous access and refresh tokens
             refreshToken = "rt-" + java.util.UUID.randomUUID();
+            everyTokenIssued.add(refreshToken);
             out.put("refresh_token", refreshToken).put("refresh_token_expires_in", 2_592_000);
         } else if (!grant.equals("client_credentials")) {
             return json(400, "{\"error\":\"unsupported_grant_type\"}", 0);
         }
         String token = "at-" + java.util.UUID.randomUUID();
         accessTokens.put(token, clock.get().plus(tokenLifetime));
+        everyTokenIssued.add(token);
         tokensIssued++;
         out.put("access_token", token).put("token_type", "bearer").put("expires_in", tokenLifetime.toSeconds())
                 .put("scope", body.path("scope").asText());
