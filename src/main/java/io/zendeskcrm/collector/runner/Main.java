@@ -21,6 +21,9 @@ public class Main implements QuarkusApplication {
     @Inject
     SummaryLog summaryLog;
 
+    @Inject
+    ClassDataTraining classDataTraining;
+
     @Override
     public int run(String... args) throws Exception {
         switch (RunMode.current(args)) {
@@ -36,6 +39,10 @@ public class Main implements QuarkusApplication {
                 summaryLog.log(summary);
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
                 return summary.ok() ? 0 : EXIT_FAILED;
+            }
+            case CLASS_DATA_TRAINING -> {
+                classDataTraining.run();
+                return 0;
             }
             case USAGE -> {
                 System.err.println("usage: java -jar zendesk-crm-collector-runner.jar [once]\n"

@@ -8,6 +8,8 @@ public enum RunMode {
     SCHEDULE,
     /** Inside Lambda (the native bootstrap starts with no argument): only serve invocations. */
     LAMBDA,
+    /** The build's training run for the class-data archive ({@code -Dcollector.class-data-training=true}). */
+    CLASS_DATA_TRAINING,
     /** Anything else. */
     USAGE;
 
@@ -19,6 +21,7 @@ public enum RunMode {
     }
 
     public static RunMode current(String[] args) {
+        if (ClassDataTraining.requested()) return CLASS_DATA_TRAINING;
         return of(args, Collector.config("AWS_LAMBDA_RUNTIME_API").orElse(null));
     }
 }

@@ -64,6 +64,8 @@ class BackfillBenchmark {
             System.out.printf("backfill: audit logs: %d requests, %d retries; requests per 10,000 records: tickets %.1f, audit %.1f%n",
                     a.get("requests").asLong(), a.get("retries").asLong(), exportRequests * 10_000.0 / tickets,
                     a.get("requests").asLong() * 10_000.0 / audits);
+            System.out.printf("backfill: whole process %.1f s = %.2f x the floor of %.0f s; peak RSS %d MB%n",
+                    seconds, seconds / minimum, minimum, result.peakRssMb());
             System.out.printf("backfill: ticket stream took %.1f s against the minimum of %.0f s (%+.1f%%); audit stream %.1f s%n",
                     ticketSeconds, minimum, (ticketSeconds / minimum - 1) * 100, a.get("seconds").asDouble());
         }

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /** The packaged collector ({@code target/*-runner.jar}) started as its own process, as a user starts it. */
 final class RunnerJar {
-    record Result(int exitCode, String stdout, String stderr) {}
+    /** @param peakRssMb the process's peak resident memory (VmHWM), in MB */
+    record Result(int exitCode, String stdout, String stderr, long peakRssMb) {}
 
     private RunnerJar() {}
 
@@ -25,10 +26,11 @@ final class RunnerJar {
     }
 
     static Process start(Map<String, String> env, Path logDir, String... args) throws IOException {
+        // As the README says to start it: from target/, with the class-data archive the build made there.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar().toString()));
+                "-Xmx256m", "-XX:SharedArchiveFile=app-cds.jsa", "-jar", jar().getFileName().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(jar().getParent().toFile());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
@@ -40,11 +42,28 @@ final class RunnerJar {
 
     static Result run(Map<String, String> env, Path logDir, String... args) throws Exception {
         Process p = start(env, logDir, args);
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        long peakKb = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            peakKb = Math.max(peakKb, peakRssKb(p.pid())); // VmHWM only grows: the last reading is the peak
+            p.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        if (p.isAlive()) {
             p.destroyForcibly();
             throw new IllegalStateException("the collector did not finish within 5 minutes");
         }
         return new Result(p.exitValue(), Files.readString(logDir.resolve("stdout"), StandardCharsets.UTF_8),
-                Files.readString(logDir.resolve("stderr"), StandardCharsets.UTF_8));
+                Files.readString(logDir.resolve("stderr"), StandardCharsets.UTF_8), peakKb / 1024);
+    }
+
+    private static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        } catch (IOException | RuntimeException e) {
+            // The process has just ended.
+        }
+        return 0;
     }
 }

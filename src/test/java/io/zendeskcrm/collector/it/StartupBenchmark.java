@@ -32,6 +32,16 @@ class StartupBenchmark {
                         .map(r -> r.getLoggedDate().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
                 if (run > 0) millis.add(Duration.between(started, first).toMillis()); // the first run warms the OS caches
             }
+            // An empty pass: the account has nothing new since the last run.
+            List<Long> rss = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                RunnerJar.Result empty = RunnerJar.run(account.env(), logs.resolve("empty" + run), "once");
+                assertEquals(0, empty.exitCode(), empty.stderr());
+                rss.add(empty.peakRssMb());
+            }
+            rss.sort(null);
+            System.out.printf("startup (JVM): an empty pass in S3 mode peaks at %d MB RSS (median of %d; min %d, max %d)%n",
+                    rss.get(rss.size() / 2), rss.size(), rss.get(0), rss.get(rss.size() - 1));
             millis.sort(null);
             System.out.printf("startup (JVM, %s): process start to first Zendesk request: median %d ms, min %d ms, max %d ms over %d runs%n",
                     System.getProperty("java.version"), millis.get(millis.size() / 2), millis.get(0), millis.get(millis.size() - 1), millis.size());
