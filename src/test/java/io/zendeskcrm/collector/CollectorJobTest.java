@@ -95,7 +95,7 @@ class CollectorJobTest {
                 if (!skip.contains(data.get(i))) records.add(JsonNodeFactory.instance.objectNode().put("id", data.get(i)));
             }
             ObjectNode next = request.deepCopy().put("n", end);
-            return new Page(records, next, end >= data.size(), Instant.ofEpochSecond(1_795_000_000L + n), "n=" + n);
+            return new Page(new NdjsonEncoder(false).encode(records), next, end >= data.size(), Instant.ofEpochSecond(1_795_000_000L + n), "n=" + n);
         }
 
         @Override

@@ -107,9 +107,10 @@ public class Collector {
         ZendeskApi api = restClient(settings, ZendeskApi.class);
         ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
                 settings.credentials().describe());
-        List<ZendeskStream> streams = settings.resources().stream().map(name -> Streams.create(name, client, settings)).toList();
-        ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
+        List<ZendeskStream> streams = settings.resources().stream()
+                .map(name -> Streams.create(name, client, settings, encoder)).toList();
+        ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
                 .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));

@@ -20,11 +20,50 @@ import java.util.zip.GZIPOutputStream;
  * header carries no file time, so the same records always encode to the same bytes.
  */
 public final class NdjsonEncoder {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // The generator must not close the stream a record is written to: the next record follows it.
+    private static final ObjectMapper JSON = new ObjectMapper().disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private final boolean gzip;
 
     public NdjsonEncoder(boolean gzip) {
         this.gzip = gzip;
+    }
+
+    /** An object being built record by record: each record is encoded and compressed as it is added. */
+    public final class Builder {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        private final OutputStream out;
+        private int count;
+
+        private Builder() {
+            try {
+                out = gzip ? new FastGzip(bytes) : bytes;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void add(ObjectNode record) {
+            try {
+                JSON.writeValue(out, record);
+                out.write('\n');
+                count++;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public EncodedRecords finish() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new EncodedRecords(bytes.toByteArray(), count);
+        }
+    }
+
+    public Builder builder() {
+        return new Builder();
     }
 
     /** Each record as its line, without the newline. */
@@ -52,8 +91,10 @@ public final class NdjsonEncoder {
         return bytes.toByteArray();
     }
 
-    public byte[] encode(List<ObjectNode> records) {
-        return pack(lines(records));
+    public EncodedRecords encode(List<ObjectNode> records) {
+        Builder builder = builder();
+        records.forEach(builder::add);
+        return builder.finish();
     }
 
     /** The lines of an object written by {@link #pack}. */

@@ -39,12 +39,16 @@ public final class WriteOnceObjects {
      * @param beforeEachCreate run before every object is created: the caller's proof that it may still
      *                         write (it throws when the pass was fenced out)
      */
-    public Result write(String stream, Instant keyTime, String request, List<ObjectNode> records, Runnable beforeEachCreate) {
-        List<String> lines = encoder.lines(records);
-        Set<String> found = new LinkedHashSet<>();
-        List<String> remaining = lines;
+    public Result write(String stream, Instant keyTime, String request, EncodedRecords records, Runnable beforeEachCreate) {
+        String first = keys.of(stream, keyTime, request, 1);
+        beforeEachCreate.run();
+        if (sink.create(first, records.content())) return new Result(records.count(), 0, List.of());
+        // Taken: only now are the page's lines needed one by one, to tell what is already there.
+        List<String> lines = encoder.unpack(records.content());
+        Set<String> found = new LinkedHashSet<>(encoder.unpack(read(first)));
+        List<String> remaining = without(lines, found);
         int written = 0;
-        for (int n = 1; ; n++) {
+        for (int n = 2; ; n++) {
             String key = keys.of(stream, keyTime, request, n);
             if (!remaining.isEmpty()) {
                 beforeEachCreate.run();
@@ -60,8 +64,7 @@ public final class WriteOnceObjects {
                 throw new IllegalStateException("the object " + key + " exists but could not be read; it is left as it is");
             }
             found.addAll(encoder.unpack(there.get()));
-            Set<String> seen = found;
-            remaining = remaining.stream().filter(l -> !seen.contains(l)).toList();
+            remaining = without(remaining, found);
         }
         Set<String> onPage = new HashSet<>(lines);
         List<ObjectNode> elsewhere = new ArrayList<>();
@@ -69,5 +72,14 @@ public final class WriteOnceObjects {
             if (!onPage.contains(line)) elsewhere.add(NdjsonEncoder.record(line));
         }
         return new Result(written, lines.size() - written, elsewhere);
+    }
+
+    private byte[] read(String key) {
+        return sink.read(key).orElseThrow(
+                () -> new IllegalStateException("the object " + key + " exists but could not be read; it is left as it is"));
+    }
+
+    private static List<String> without(List<String> lines, Set<String> found) {
+        return lines.stream().filter(l -> !found.contains(l)).toList();
     }
 }

@@ -7,6 +7,7 @@ import io.zendeskcrm.collector.stream.RequestStats;
 import io.zendeskcrm.collector.stream.Deadline;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,22 @@ public final class RetryingRequests {
     /** Throttled waits for one request add up to at most this; then the next run carries on. */
     static final Duration MAX_THROTTLED = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Reads a 200 answer's body as it arrives. An {@link IOException} (a body cut off, JSON that does not
+     * parse) means the answer is retried; a {@link ZendeskException} means the answer is wrong and fails.
+     */
+    @FunctionalInterface
+    public interface BodyReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    /** The whole body as one JSON object. */
+    public static final BodyReader<JsonNode> JSON_OBJECT = body -> {
+        JsonNode node = JSON.readTree(body);
+        if (node == null || !node.isObject()) throw new IOException("the body is not a JSON object");
+        return node;
+    };
 
     /** Explains a status that is not retried; {@code zendeskSays} is Zendesk's own short error text, if any. */
     @FunctionalInterface
@@ -75,6 +92,11 @@ public final class RetryingRequests {
      * @param where  what is being read (a cursor, a time window, the token endpoint; never a secret)
      */
     public JsonNode send(String stream, String where, Supplier<Response> request, FatalStatus fatal) {
+        return send(stream, where, request, fatal, JSON_OBJECT);
+    }
+
+    /** As {@link #send(String, String, Supplier, FatalStatus)}, reading a 200 answer's body with {@code reader}. */
+    public <T> T send(String stream, String where, Supplier<Response> request, FatalStatus fatal, BodyReader<T> reader) {
         int failures = 0;
         Duration throttledFor = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
@@ -87,7 +109,7 @@ public final class RetryingRequests {
                 pacer.observe(stream, response, clock.instant());
                 int status = response.getStatus();
                 if (status == 200) {
-                    Optional<JsonNode> body = parse(response);
+                    Optional<T> body = read(response, reader);
                     if (body.isPresent()) return body.get();
                     problem = "a truncated or unparsable response body";
                     wait = backoff(++failures);
@@ -155,10 +177,10 @@ public final class RetryingRequests {
         }
     }
 
-    private static Optional<JsonNode> parse(Response response) {
-        try {
-            JsonNode node = JSON.readTree(response.readEntity(byte[].class));
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+    /** The body as {@code reader} makes it, or empty when it is cut off or does not parse (then the request is retried). */
+    private static <T> Optional<T> read(Response response, BodyReader<T> reader) {
+        try (InputStream body = response.readEntity(InputStream.class)) {
+            return Optional.of(reader.read(body));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.zendesk;
 
 import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.stream.ZendeskStream;
 import java.util.Map;
 import java.util.Set;
@@ -11,17 +12,17 @@ public final class Streams {
     /** Builds a stream from the settings. */
     @FunctionalInterface
     interface Factory {
-        ZendeskStream create(ZendeskClient client, Settings settings, TimestampField timestamp);
+        ZendeskStream create(ZendeskClient client, Settings s, TimestampField timestamp, NdjsonEncoder encoder);
     }
 
     private static final Map<String, Factory> ALL = Map.of(
-            AuditLogStream.NAME, (client, s, timestamp) -> new WindowedStream(client, AuditLogStream.ENDPOINT, s.lookback(),
-                    s.startTime().orElse(null), s.auditLogOverlap(), s.auditLogDelay(), timestamp),
-            AccessLogStream.NAME, (client, s, timestamp) -> new WindowedStream(client,
+            AuditLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client, AuditLogStream.ENDPOINT,
+                    s.lookback(), s.startTime().orElse(null), s.auditLogOverlap(), s.auditLogDelay(), timestamp, encoder),
+            AccessLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client,
                     AccessLogStream.endpoint(s.accessLogPageSize()), s.lookback(), s.startTime().orElse(null),
-                    s.accessLogOverlap(), s.accessLogDelay(), timestamp),
-            TicketStream.NAME, (client, s, timestamp) -> new TicketStream(client, s.lookback(), s.startTime().orElse(null),
-                    timestamp));
+                    s.accessLogOverlap(), s.accessLogDelay(), timestamp, encoder),
+            TicketStream.NAME, (client, s, timestamp, encoder) -> new TicketStream(client, s.lookback(),
+                    s.startTime().orElse(null), timestamp, encoder));
 
     private Streams() {}
 
@@ -30,9 +31,9 @@ public final class Streams {
     }
 
     /** The stream named {@code name}; {@link Settings} admits only known names. */
-    public static ZendeskStream create(String name, ZendeskClient client, Settings settings) {
+    public static ZendeskStream create(String name, ZendeskClient client, Settings settings, NdjsonEncoder encoder) {
         Factory factory = ALL.get(name);
         if (factory == null) throw new IllegalArgumentException("unknown stream " + name);
-        return factory.create(client, settings, TimestampField.of(settings.addTimestamp()));
+        return factory.create(client, settings, TimestampField.of(settings.addTimestamp()), encoder);
     }
 }

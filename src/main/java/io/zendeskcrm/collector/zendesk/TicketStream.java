@@ -3,14 +3,15 @@ package io.zendeskcrm.collector.zendesk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.jboss.logging.Logger;
+import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.ZendeskStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * {@code incremental_tickets}: the cursor-based incremental ticket export.
@@ -36,13 +37,16 @@ public final class TicketStream implements ZendeskStream {
     private final Duration lookback;
     private final Instant configuredStart;
     private final TimestampField timestamp;
+    private final NdjsonEncoder encoder;
 
     /** @param configuredStart {@code START_TIME}, or null to start {@code lookback} before the first run */
-    public TicketStream(ZendeskClient client, Duration lookback, Instant configuredStart, TimestampField timestamp) {
+    public TicketStream(ZendeskClient client, Duration lookback, Instant configuredStart, TimestampField timestamp,
+                        NdjsonEncoder encoder) {
         this.client = client;
         this.lookback = lookback;
         this.configuredStart = configuredStart;
         this.timestamp = timestamp;
+        this.encoder = encoder;
     }
 
     @Override
@@ -68,51 +72,49 @@ public final class TicketStream implements ZendeskStream {
         String cursor = text(position, "cursor");
         Long startTime = cursor == null ? requiredLong(position, "start_time") : null;
         String where = cursor != null ? "cursor " + cursor : "start_time " + startTime;
-        JsonNode body = client.get(NAME, where, ZendeskClient.Hints.forbidden(SCOPE_HINT),
-                (api, auth) -> api.tickets(auth, startTime, cursor, PAGE_SIZE, "all"));
-        return page(position, body);
+        return client.get(NAME, where, ZendeskClient.Hints.forbidden(SCOPE_HINT),
+                (api, auth) -> api.tickets(auth, startTime, cursor, PAGE_SIZE, "all"), body -> page(position, body));
     }
 
-    /** Turns one export response into a page; pure, so it is tested on fixture JSON. */
-    public Page page(ObjectNode position, JsonNode body) {
+    /** Turns one export answer, read as it arrives, into a page; tested on fixture JSON. */
+    public Page page(ObjectNode position, InputStream body) throws IOException {
         String cursor = text(position, "cursor");
         String request = cursor != null ? "cursor=" + cursor : "start_time=" + position.get("start_time").asLong();
-        JsonNode tickets = body.get("tickets");
-        if (tickets == null || !tickets.isArray()) {
-            throw new ZendeskException(NAME + ": the export response at " + request + " has no \"tickets\" array", 0);
-        }
-        long watermark = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
-        long keyTime = watermark;
-        List<ObjectNode> records = new ArrayList<>(tickets.size());
-        int withoutId = 0;
-        for (int i = 0; i < tickets.size(); i++) {
-            JsonNode t = tickets.get(i);
+        long keyTime = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
+        NdjsonEncoder.Builder records = encoder.builder();
+        long[] watermark = {keyTime};
+        int[] withoutId = {0};
+        ListAnswer.Rest answer = ListAnswer.read(body, "tickets", (i, t) -> {
             if (!t.isObject()) {
                 throw new ZendeskException(NAME + ": entry " + i + " of the page at " + request + " is "
                         + t.getNodeType().name().toLowerCase() + ", not a ticket; the page is not written", 0);
             }
             ObjectNode ticket = (ObjectNode) t;
-            if (ticket.path("id").isMissingNode() || ticket.get("id").isNull()) withoutId++;
-            watermark = Math.max(watermark, ticket.path("generated_timestamp").asLong(0));
+            if (ticket.path("id").isMissingNode() || ticket.get("id").isNull()) withoutId[0]++;
+            watermark[0] = Math.max(watermark[0], ticket.path("generated_timestamp").asLong(0));
             timestamp.add(ticket, "updated_at");
             records.add(ticket);
+        });
+        if (!answer.hadRecords()) {
+            throw new ZendeskException(NAME + ": the export response at " + request + " has no \"tickets\" array", 0);
         }
-        if (withoutId > 0) {
-            LOG.warnf("%s: %d tickets without \"id\" on the page at %s; written all the same", NAME, withoutId, request);
+        if (withoutId[0] > 0) {
+            LOG.warnf("%s: %d tickets without \"id\" on the page at %s; written all the same", NAME, withoutId[0], request);
         }
-        String after = text(body, "after_cursor");
-        boolean end = body.path("end_of_stream").asBoolean(false);
+        JsonNode rest = answer.rest();
+        String after = text(rest, "after_cursor");
+        boolean end = rest.path("end_of_stream").asBoolean(false);
         if (after == null) {
             // Without a cursor the next request would be this one again: stop here for this run. The next
             // run repeats the request, and the write-once objects keep its records from being written twice.
             if (!end) LOG.warnf("%s: Zendesk sent no after_cursor and no end_of_stream at %s; stopping this stream for this run", NAME, request);
-            return new Page(records, position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId);
+            return new Page(records.finish(), position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
         }
-        ObjectNode next = JsonNodeFactory.instance.objectNode().put("cursor", after).put("generated_timestamp", watermark);
+        ObjectNode next = JsonNodeFactory.instance.objectNode().put("cursor", after).put("generated_timestamp", watermark[0]);
         // A cursor that does not move would read the same page forever: treat it as the end for this run.
         boolean stuck = !end && after.equals(cursor);
         if (stuck) LOG.warnf("%s: Zendesk returned the same after_cursor at %s without end_of_stream; stopping this stream for this run", NAME, request);
-        return new Page(records, next, end || stuck, Instant.ofEpochSecond(keyTime), request, 0, withoutId);
+        return new Page(records.finish(), next, end || stuck, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
     }
 
     @Override

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.ZendeskStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -79,10 +82,11 @@ public final class WindowedStream implements ZendeskStream {
     private final Duration overlap;
     private final Duration delay;
     private final TimestampField timestamp;
+    private final NdjsonEncoder encoder;
 
     /** @param overlap at least one second, so that the last second of a window is read again by the next */
     public WindowedStream(ZendeskClient client, Endpoint endpoint, Duration lookback, Instant configuredStart,
-                          Duration overlap, Duration delay, TimestampField timestamp) {
+                          Duration overlap, Duration delay, TimestampField timestamp, NdjsonEncoder encoder) {
         if (overlap.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("overlap must be at least 1 s");
         this.client = client;
         this.endpoint = endpoint;
@@ -91,6 +95,7 @@ public final class WindowedStream implements ZendeskStream {
         this.overlap = overlap;
         this.delay = delay;
         this.timestamp = timestamp;
+        this.encoder = encoder;
     }
 
     @Override
@@ -125,9 +130,8 @@ public final class WindowedStream implements ZendeskStream {
         String end = windowEnd(window).toString();
         String after = afterCursor(window);
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
-        JsonNode body = client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
-                endpoint.request().page(start, end, endpoint.pageSize(), after));
-        return page(window, body);
+        return client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
+                endpoint.request().page(start, end, endpoint.pageSize(), after), body -> page(window, body));
     }
 
     /** The window after the watermark, or null when it would be empty (the last run was moments ago). */
@@ -163,47 +167,45 @@ public final class WindowedStream implements ZendeskStream {
         return w;
     }
 
-    /** Turns one response into a page for the open window {@code window}; pure, so it is tested on fixture JSON. */
-    Page page(ObjectNode window, JsonNode body) {
+    /** Turns one answer, read as it arrives, into a page for the open window {@code window}; tested on fixture JSON. */
+    Page page(ObjectNode window, InputStream body) throws IOException {
         String request = "window=" + windowStart(window) + ".." + windowEnd(window) + ";after="
                 + Optional.ofNullable(afterCursor(window)).orElse("");
-        JsonNode entries = body.get(endpoint.recordsField());
-        if (entries == null || !entries.isArray()) {
-            throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()
-                    + "\" array", 0);
-        }
         Instant windowEnd = windowEnd(window);
         Instant keepFrom = windowEnd.minus(overlap); // the next window starts here
         RecentIds recent = RecentIds.of(window.path("recent"));
         Instant keyTime = lastTime(window);
-        Instant last = keyTime;
-        List<ObjectNode> records = new ArrayList<>();
-        int reread = 0;
-        int withoutId = 0;
-        for (int i = 0; i < entries.size(); i++) {
-            JsonNode entry = entries.get(i);
+        Instant[] last = {keyTime};
+        NdjsonEncoder.Builder records = encoder.builder();
+        int[] reread = {0};
+        int[] withoutId = {0};
+        ListAnswer.Rest answer = ListAnswer.read(body, endpoint.recordsField(), (i, entry) -> {
             if (!entry.isObject()) {
                 throw new ZendeskException(name() + ": entry " + i + " of the page at " + request + " is "
                         + entry.getNodeType().name().toLowerCase() + ", not a record; the page is not written", 0);
             }
             ObjectNode record = (ObjectNode) entry;
-            if (!hasId(record)) withoutId++;
+            if (!hasId(record)) withoutId[0]++;
             Instant time = time(record);
             timestamp.add(record, endpoint.timeField());
             String identity = identity(record);
             if (recent.contains(identity)) {
-                reread++; // already written by an earlier, overlapping window
-                continue;
+                reread[0]++; // already written by an earlier, overlapping window
+                return;
             }
-            if (time.isAfter(last)) last = time;
+            if (time.isAfter(last[0])) last[0] = time;
             if (!time.isBefore(keepFrom)) recent.add(time, identity);
             records.add(record);
+        });
+        if (!answer.hadRecords()) {
+            throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()
+                    + "\" array", 0);
         }
-        if (withoutId > 0) {
+        if (withoutId[0] > 0) {
             LOG.warnf("%s: %d records without \"%s\" on the page at %s; written all the same, recognised by content",
-                    name(), withoutId, endpoint.idField(), request);
+                    name(), withoutId[0], endpoint.idField(), request);
         }
-        JsonNode meta = body.path("meta");
+        JsonNode meta = answer.rest().path("meta");
         boolean hasMore = meta.path("has_more").asBoolean(false);
         String nextCursor = meta.path("after_cursor").isTextual() ? meta.get("after_cursor").asText() : null;
         if (hasMore) {
@@ -212,15 +214,15 @@ public final class WindowedStream implements ZendeskStream {
             }
             ObjectNode next = window.deepCopy();
             next.set("recent", recent.toJson());
-            next.put("after_cursor", nextCursor).put("last_time", last.toString());
+            next.put("after_cursor", nextCursor).put("last_time", last[0].toString());
             next.remove("last_created_at");
-            return new Page(records, next, false, keyTime, request, reread, withoutId);
+            return new Page(records.finish(), next, false, keyTime, request, reread[0], withoutId[0]);
         }
         // Window done: the watermark moves to its end and only ids the next window can see again are kept.
         ObjectNode next = JsonNodeFactory.instance.objectNode().put("watermark", windowEnd.toString())
                 .put("recent_from", keepFrom.toString());
         next.set("recent", recent.from(keepFrom).toJson());
-        return new Page(records, next, true, keyTime, request, reread, withoutId);
+        return new Page(records.finish(), next, true, keyTime, request, reread[0], withoutId[0]);
     }
 
     /** Records an earlier pass wrote for this request that are not on the page: skipped when met again. */

@@ -44,22 +44,27 @@ public final class ZendeskClient {
      * @param where  the position being read (a cursor or a time window; never a secret), for messages
      */
     public JsonNode get(String stream, String where, Hints hints, Call call) {
+        return get(stream, where, hints, call, RetryingRequests.JSON_OBJECT);
+    }
+
+    /** As {@link #get(String, String, Hints, Call)}, reading the answer's body as it arrives with {@code reader}. */
+    public <T> T get(String stream, String where, Hints hints, Call call, RetryingRequests.BodyReader<T> reader) {
         String header = authorizer.header();
         try {
-            return send(stream, where, hints, call, header);
+            return send(stream, where, hints, call, header, reader);
         } catch (ZendeskException e) {
             if (e.status() != 401 || !authorizer.renewAfterRejection(header)) throw e;
-            return send(stream, where, hints, call, authorizer.header());
+            return send(stream, where, hints, call, authorizer.header(), reader);
         }
     }
 
-    private JsonNode send(String stream, String where, Hints hints, Call call, String header) {
+    private <T> T send(String stream, String where, Hints hints, Call call, String header, RetryingRequests.BodyReader<T> reader) {
         return requests.send(stream, where, () -> call.send(api, header), (status, zendeskSays) -> switch (status) {
             case 401 -> "the credentials were rejected; check " + credentialNames;
             case 400 -> "the request was refused" + (hints.badRequest() != null ? "; " + hints.badRequest() : "");
             case 403 -> "access denied; " + hints.forbidden();
             case 404 -> "not found; check ZENDESK_BASE_URL (https://<subdomain>.zendesk.com)";
             default -> "the request was refused";
-        } + zendeskSays.map(s -> " (Zendesk says: " + s + ")").orElse(""));
+        } + zendeskSays.map(s -> " (Zendesk says: " + s + ")").orElse(""), reader);
     }
 }

@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +16,11 @@ class MemoryBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         for (int[] shape : new int[][] {{1_000, 10}, {20_000, 100}, {50_000, 200}}) {
-            for (int xmx : new int[] {64, 128, 192, 256, 384, 512}) {
+            Path page = Files.createTempFile("page", ".json");
+            Files.write(page, Tickets.page(1000, shape[0], shape[1], 1)); // the body as it will arrive
+            for (int xmx : new int[] {32, 48, 64, 96, 128, 192, 256, 384, 512}) {
                 Process p = new ProcessBuilder(java, "-Xmx" + xmx + "m", "-cp", cp, LargePageProbe.class.getName(),
-                        String.valueOf(shape[0]), String.valueOf(shape[1])).redirectErrorStream(true).start();
+                        page.toString()).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
                 int exit = p.waitFor();
                 if (exit == 0) {
@@ -26,6 +29,7 @@ class MemoryBenchmark {
                 }
                 System.out.printf("memory, %d B descriptions and %d custom fields: does not fit in -Xmx%dm%n", shape[0], shape[1], xmx);
             }
+            Files.delete(page);
         }
     }
 

@@ -70,8 +70,8 @@ class WriteOnceObjectsTest {
     @MethodSource("sinks")
     void anObjectOnceWrittenIsNeverReplaced(Supplier<RecordSink> s) {
         RecordSink sink = s.get();
-        assertTrue(sink.create("a/b.ndjson.gz", ENCODER.encode(records(1))));
-        assertFalse(sink.create("a/b.ndjson.gz", ENCODER.encode(records(2))));
+        assertTrue(sink.create("a/b.ndjson.gz", ENCODER.encode(records(1)).content()));
+        assertFalse(sink.create("a/b.ndjson.gz", ENCODER.encode(records(2)).content()));
         assertEquals(List.of(1), ids(sink, "a/b.ndjson.gz"));
         assertTrue(sink.read("a/none.ndjson.gz").isEmpty());
     }
@@ -84,12 +84,12 @@ class WriteOnceObjectsTest {
         String first = KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 1);
         String second = KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 2);
 
-        WriteOnceObjects.Result initial = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 2, 3), () -> { });
+        WriteOnceObjects.Result initial = objects.write("audit_logs", KEY_TIME, "window=w;after=", ENCODER.encode(records(1, 2, 3)), () -> { });
         assertEquals(3, initial.written());
         byte[] original = sink.read(first).orElseThrow();
 
         // Read again after a late record (9) pushed record 3 onto the next page.
-        WriteOnceObjects.Result again = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 9, 2), () -> { });
+        WriteOnceObjects.Result again = objects.write("audit_logs", KEY_TIME, "window=w;after=", ENCODER.encode(records(1, 9, 2)), () -> { });
         assertEquals(1, again.written());
         assertEquals(2, again.alreadyThere());
         assertEquals(List.of(3), again.elsewhere().stream().map(r -> r.get("id").asInt()).toList());
@@ -97,7 +97,7 @@ class WriteOnceObjectsTest {
         assertEquals(List.of(9), ids(sink, second));
 
         // A third reading with nothing new writes nothing.
-        WriteOnceObjects.Result third = objects.write("audit_logs", KEY_TIME, "window=w;after=", records(1, 9, 2), () -> { });
+        WriteOnceObjects.Result third = objects.write("audit_logs", KEY_TIME, "window=w;after=", ENCODER.encode(records(1, 9, 2)), () -> { });
         assertEquals(0, third.written());
         assertEquals(3, third.alreadyThere());
         assertTrue(sink.read(KEYS.of("audit_logs", KEY_TIME, "window=w;after=", 3)).isEmpty());
@@ -108,7 +108,7 @@ class WriteOnceObjectsTest {
     void aWriterThatMayNoLongerWriteCreatesNothing(Supplier<RecordSink> s) {
         RecordSink sink = s.get();
         WriteOnceObjects objects = new WriteOnceObjects(sink, KEYS, ENCODER);
-        assertThrows(IllegalStateException.class, () -> objects.write("audit_logs", KEY_TIME, "r", records(1), () -> {
+        assertThrows(IllegalStateException.class, () -> objects.write("audit_logs", KEY_TIME, "r", ENCODER.encode(records(1)), () -> {
             throw new IllegalStateException("fenced out");
         }));
         assertTrue(sink.read(KEYS.of("audit_logs", KEY_TIME, "r", 1)).isEmpty());
