@@ -26,9 +26,10 @@ final class RunnerJar {
     }
 
     static Process start(Map<String, String> env, Path logDir, String... args) throws IOException {
-        // As the README says to start it: from target/, with the class-data archive the build made there.
+        // As the README says to start it: from target/, with the class-data archive the build made there,
+        // the serial collector and a 128 MB heap.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:SharedArchiveFile=app-cds.jsa", "-jar", jar().getFileName().toString()));
+                "-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-jar", jar().getFileName().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(jar().getParent().toFile());
         pb.environment().clear();
