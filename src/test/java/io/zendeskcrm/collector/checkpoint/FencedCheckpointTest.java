@@ -2,18 +2,13 @@ package io.zendeskcrm.collector.checkpoint;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.BothBackends;
 import io.zendeskcrm.collector.support.RacingStore;
-import io.zendeskcrm.collector.support.S3Server;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,33 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Fencing behaves the same on both stores: against a real S3 server and on the local file system. */
 class FencedCheckpointTest {
-    static S3Server server;
-    static int bucketCount;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3Server();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     static Stream<Supplier<CheckpointStore>> stores() {
         return Stream.of(
-                () -> {
-                    String bucket = "fence-" + (++bucketCount);
-                    new Bucket(server.client(), bucket).empty();
-                    return new S3CheckpointStore(server.client(), bucket, "zendesk/crm-state/state.json");
-                },
-                () -> {
-                    try {
-                        return new FileCheckpointStore(Files.createTempDirectory("fence").resolve("state.json"));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                () -> new S3CheckpointStore(BothBackends.s3(), BothBackends.newBucket("fence"), "zendesk/crm-state/state.json"),
+                () -> new FileCheckpointStore(BothBackends.newDirectory("fence").resolve("state.json")));
     }
 
     static ObjectNode at(int n) {

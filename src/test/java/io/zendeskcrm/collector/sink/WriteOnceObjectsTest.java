@@ -2,8 +2,7 @@ package io.zendeskcrm.collector.sink;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.zendeskcrm.collector.support.Bucket;
-import io.zendeskcrm.collector.support.S3Server;
+import io.zendeskcrm.collector.support.BothBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,33 +24,10 @@ class WriteOnceObjectsTest {
     static final Instant KEY_TIME = Instant.parse("2026-11-20T11:00:00Z");
     static final ObjectKeys KEYS = new ObjectKeys("zendesk/crm", ".ndjson.gz");
     static final NdjsonEncoder ENCODER = new NdjsonEncoder(true);
-    static S3Server server;
-    static int buckets;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3Server();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     static Stream<Supplier<RecordSink>> sinks() {
         return Stream.of(
-                () -> {
-                    String bucket = "once-" + (++buckets);
-                    new Bucket(server.client(), bucket).empty();
-                    return new S3Sink(server.client(), bucket, true);
-                },
-                () -> {
-                    try {
-                        return new LocalDirectorySink(Files.createTempDirectory("once"));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+                () -> new S3Sink(BothBackends.s3(), BothBackends.newBucket("once"), true),
+                () -> new LocalDirectorySink(BothBackends.newDirectory("once")));
     }
 
     static List<ObjectNode> records(int... ids) {
