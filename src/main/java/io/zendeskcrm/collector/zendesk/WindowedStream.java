@@ -1,7 +1,6 @@
 package io.zendeskcrm.collector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
@@ -17,16 +16,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -322,53 +314,5 @@ public final class WindowedStream implements ZendeskStream {
     static Instant ceilSecond(Instant t) {
         Instant floor = floorSecond(t);
         return floor.equals(t) ? t : floor.plusSeconds(1);
-    }
-
-    /** Ids by the second of their record's time; reads the older {id: time} form too. */
-    static final class RecentIds {
-        private final TreeMap<Instant, Set<String>> bySecond = new TreeMap<>();
-        private final Set<String> all = new HashSet<>();
-
-        static RecentIds of(JsonNode json) {
-            RecentIds recent = new RecentIds();
-            if (!json.isObject()) return recent;
-            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (e.getValue().isArray()) {
-                    Instant second = Instant.parse(e.getKey());
-                    e.getValue().forEach(id -> recent.add(second, id.asText()));
-                } else {
-                    recent.add(floorSecond(Instant.parse(e.getValue().asText())), e.getKey());
-                }
-            }
-            return recent;
-        }
-
-        boolean contains(String id) {
-            return all.contains(id);
-        }
-
-        void add(Instant time, String id) {
-            if (all.add(id)) bySecond.computeIfAbsent(floorSecond(time), t -> new LinkedHashSet<>()).add(id);
-        }
-
-        int size() {
-            return all.size();
-        }
-
-        RecentIds from(Instant from) {
-            RecentIds kept = new RecentIds();
-            bySecond.tailMap(from, true).forEach((second, ids) -> ids.forEach(id -> kept.add(second, id)));
-            return kept;
-        }
-
-        ObjectNode toJson() {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            bySecond.forEach((second, ids) -> {
-                ArrayNode arr = out.putArray(second.toString());
-                ids.forEach(arr::add);
-            });
-            return out;
-        }
     }
 }

@@ -28,8 +28,11 @@ final class RunnerJar {
     static Process start(Map<String, String> env, Path logDir, String... args) throws IOException {
         // As the README says to start it: from target/, with the class-data archive the build made there,
         // the serial collector and a 128 MB heap.
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-jar", jar().getFileName().toString()));
+        // (-Dbench.plain-jvm=true: plain `java -Xmx256m -jar`, for a benchmark's "before".)
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Boolean.getBoolean("bench.plain-jvm") ? List.of("-Xmx256m")
+                : List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m"));
+        command.addAll(List.of("-jar", jar().getFileName().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(jar().getParent().toFile());
         pb.environment().clear();
