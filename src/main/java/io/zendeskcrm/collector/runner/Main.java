@@ -8,12 +8,23 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.config.SettingsException;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 /** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations. */
 @QuarkusMain
 public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    static final String USAGE = """
+            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | --help]
+              (the jar loads its libraries from the lib/ directory beside it)
+              once    run one pass, print a JSON summary on stdout; exit 0 on success, 1 when a stream failed,
+                      2 on a configuration error
+              --help  print this and exit
+              (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped
+            Settings are environment variables (ZENDESK_BASE_URL, S3_BUCKET or OUTPUT_DIR, AUTH_MODE, ...): see README.md.""";
+
+    private static final Logger LOG = Logger.getLogger(Main.class);
 
     @Inject
     Collector collector;
@@ -32,15 +43,22 @@ public class Main implements QuarkusApplication {
                 } catch (SettingsException e) {
                     System.err.println("configuration error: " + e.getMessage());
                     return EXIT_USAGE;
+                } catch (RuntimeException e) {
+                    // Streams report their own failures in the summary; this is whatever failed around them.
+                    LOG.debug("the pass failed", e);
+                    System.err.println("error: " + oneLine(e));
+                    return EXIT_FAILED;
                 }
                 summaryLog.log(summary);
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
                 return summary.ok() ? 0 : EXIT_FAILED;
             }
+            case HELP -> {
+                System.out.println(USAGE);
+                return 0;
+            }
             case USAGE -> {
-                System.err.println("usage: java -jar zendesk-crm-collector-runner.jar [once]\n"
-                        + "  once  run one pass, print a JSON summary, exit 0 on success\n"
-                        + "  (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped");
+                System.err.println("unknown argument '" + RunMode.unknownArgument(args) + "'\n" + USAGE);
                 return EXIT_USAGE;
             }
             default -> {
@@ -49,5 +67,11 @@ public class Main implements QuarkusApplication {
                 return 0;
             }
         }
+    }
+
+    /** An exception's message on one line (the stack trace is logged at DEBUG). */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse("").strip();
     }
 }

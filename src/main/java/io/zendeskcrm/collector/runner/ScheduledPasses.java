@@ -74,6 +74,9 @@ public class ScheduledPasses {
             summaryLog.log(collector.run());
         } catch (SettingsException e) {
             LOG.errorf("configuration error: %s", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debug("the pass failed", e);
+            LOG.errorf("the pass failed: %s", Main.oneLine(e));
         }
     }
 }
