@@ -59,6 +59,9 @@ public class Collector {
     @Inject
     Sleeper sleeper;
 
+    @Inject
+    StopRequest stop;
+
     private S3Client s3;
     private String s3Identity;
     private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
@@ -115,7 +118,8 @@ public class Collector {
                 .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
         return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
-                settings.maxPages(), clock, stats, settings.destination(), settings.startTime()).run(deadline, progress);
+                settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
+                .run(deadline, new StopAtPageBoundary(stop, progress));
     }
 
     /**
@@ -196,6 +200,12 @@ public class Collector {
         S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).region(region);
         settings.s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
+    }
+
+    /** Where the checkpoint of these settings lives, for messages. */
+    static String checkpointLocation(Settings settings) {
+        return settings.outputDir().map(dir -> dir.resolve(settings.stateKey()).toString())
+                .orElseGet(() -> "s3://" + settings.bucket().orElseThrow() + "/" + settings.stateKey());
     }
 
     static Optional<String> config(String name) {

@@ -6,6 +6,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -32,10 +33,17 @@ public class Main implements QuarkusApplication {
     @Inject
     SummaryLog summaryLog;
 
+    @Inject
+    StopRequest stop;
+
+    @Inject
+    ScheduledPasses passes;
+
     @Override
     public int run(String... args) throws Exception {
         switch (RunMode.current(args)) {
             case ONCE -> {
+                stop.handleSignals(() -> { });
                 RunSummary summary;
                 try {
                     // Progress lines only for a person watching; scripts and schedulers get the summary alone.
@@ -51,6 +59,10 @@ public class Main implements QuarkusApplication {
                 }
                 summaryLog.log(summary);
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+                if (stop.requested()) {
+                    System.err.println(stop.stoppedLine(summary, Collector.checkpointLocation(Settings.load(Collector::config))));
+                    return stop.exitCode();
+                }
                 return summary.ok() ? 0 : EXIT_FAILED;
             }
             case HELP -> {
@@ -61,8 +73,18 @@ public class Main implements QuarkusApplication {
                 System.err.println("unknown argument '" + RunMode.unknownArgument(args) + "'\n" + USAGE);
                 return EXIT_USAGE;
             }
+            case SCHEDULE -> {
+                // The pass in progress ends at its next page boundary; only then does Quarkus shut down.
+                stop.handleSignals(() -> {
+                    passes.stopScheduling();
+                    Quarkus.asyncExit(stop.exitCode());
+                });
+                Quarkus.waitForExit();
+                passes.awaitIdle();
+                return stop.requested() ? stop.exitCode() : 0;
+            }
             default -> {
-                // SCHEDULE: ScheduledPasses fires; LAMBDA: the runtime's poll loop serves invocations.
+                // LAMBDA: the runtime's poll loop serves invocations.
                 Quarkus.waitForExit();
                 return 0;
             }
