@@ -157,7 +157,7 @@ public class Collector {
                     restClient(settings, ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
                     credentials.secret(Credentials.CLIENT_SECRET), credentials.scopes(),
                     credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN
-                            ? new RefreshTokenVault(store(settings, region, credentials.oauthStateKey()),
+                            ? new RefreshTokenVault(oauthStateStore(settings, region),
                                     credentials.secret(Credentials.REFRESH_TOKEN))
                             : null);
         };
@@ -167,6 +167,16 @@ public class Collector {
     private CheckpointStore store(Settings settings, Optional<Region> region, String key) {
         return settings.outputDir().<CheckpointStore>map(dir -> new LocalCheckpointStore(dir.resolve(key)))
                 .orElseGet(() -> new S3CheckpointStore(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(), key));
+    }
+
+    /** Where the rotated refresh token is kept: in S3 under SSE-KMS when OAUTH_STATE_KMS_KEY_ID names a key. */
+    private CheckpointStore oauthStateStore(Settings settings, Optional<Region> region) {
+        Credentials credentials = settings.credentials();
+        if (settings.outputDir().isPresent() || credentials.oauthStateKmsKeyId().isEmpty()) {
+            return store(settings, region, credentials.oauthStateKey());
+        }
+        S3Client encrypting = new KmsEncryptedPuts(s3(settings, region.orElseThrow()), credentials.oauthStateKmsKeyId().get());
+        return new S3CheckpointStore(encrypting, settings.bucket().orElseThrow(), credentials.oauthStateKey());
     }
 
     /** REST clients hold connection pools: one per API, base URL and timeout for the life of the process. */

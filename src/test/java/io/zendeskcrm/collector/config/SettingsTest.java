@@ -82,6 +82,22 @@ class SettingsTest {
     }
 
     @Test
+    void theOAuthStateKmsKeyIsAKeyIdAnAliasOrAnArnOfEither() {
+        String[] base = {"S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "oauth_refresh_token",
+                "ZENDESK_OAUTH_CLIENT_ID", "c", "ZENDESK_OAUTH_CLIENT_SECRET", "s", "ZENDESK_OAUTH_REFRESH_TOKEN", "r"};
+        assertEquals(Optional.empty(), load(base).credentials().oauthStateKmsKeyId());
+        for (String key : List.of("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab", "alias/zendesk-oauth",
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/zendesk-oauth")) {
+            assertEquals(Optional.of(key), load(with(base, "OAUTH_STATE_KMS_KEY_ID", key)).credentials().oauthStateKmsKeyId());
+        }
+        assertEquals("OAUTH_STATE_KMS_KEY_ID (zendesk-oauth) must name a KMS key: a key id, a key ARN, alias/<name> or an alias ARN",
+                error(with(base, "OAUTH_STATE_KMS_KEY_ID", "zendesk-oauth")));
+        assertTrue(error(with(base, "OAUTH_STATE_KMS_KEY_ID", "arn:aws:kms:eu-west-1:123456789012:key/zendesk")).startsWith(
+                "OAUTH_STATE_KMS_KEY_ID (arn:aws:kms:eu-west-1:123456789012:key/zendesk) must name a KMS key"));
+    }
+
+    @Test
     void theStateKeyInsideTheDataPrefixIsDetected() {
         Settings s = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
                 "ZENDESK_API_TOKEN", "t", "STATE_KEY", "zendesk/crm/state.json");
