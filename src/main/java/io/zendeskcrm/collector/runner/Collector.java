@@ -4,7 +4,6 @@ import io.zendeskcrm.collector.CollectorJob;
 import io.zendeskcrm.collector.Progress;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
-import io.zendeskcrm.collector.checkpoint.S3CheckpointStore;
 import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
@@ -166,7 +165,7 @@ public class Collector {
     /** A compare-and-swap object store for the checkpoint (or the OAuth refresh token) at {@code key}. */
     private CheckpointStore store(Settings settings, Optional<Region> region, String key) {
         return settings.outputDir().<CheckpointStore>map(dir -> new LocalCheckpointStore(dir.resolve(key)))
-                .orElseGet(() -> new S3CheckpointStore(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(), key));
+                .orElseGet(() -> new S3StateStore(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(), key));
     }
 
     /** Where the rotated refresh token is kept: in S3 under SSE-KMS when OAUTH_STATE_KMS_KEY_ID names a key. */
@@ -176,7 +175,7 @@ public class Collector {
             return store(settings, region, credentials.oauthStateKey());
         }
         S3Client encrypting = new KmsEncryptedPuts(s3(settings, region.orElseThrow()), credentials.oauthStateKmsKeyId().get());
-        return new S3CheckpointStore(encrypting, settings.bucket().orElseThrow(), credentials.oauthStateKey());
+        return new S3StateStore(encrypting, settings.bucket().orElseThrow(), credentials.oauthStateKey());
     }
 
     /** REST clients hold connection pools: one per API, base URL and timeout for the life of the process. */
