@@ -65,6 +65,21 @@ class NetworkFailuresTest extends CollectorComponentTest {
                 + " address of the account)", error("https://localhost:" + zendesk.port()));
     }
 
+    /** A redirect is not followed (the credentials would go along), and the message says where to look. */
+    @Test
+    void aRedirectIsNotFollowedAndPointsAtTheBaseUrl() {
+        zendesk.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(TICKETS_PATH))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(301)
+                        .withHeader("Location", "https://www.zendesk.com/")));
+
+        RunSummary summary = collector.run(TestSettings.with("RESOURCES", "incremental_tickets"));
+
+        String error = summary.streams().get(0).error();
+        assertTrue(error.matches("incremental_tickets: Zendesk answered 301 at start_time \\d+: redirected elsewhere \\(not followed,"
+                + " so the credentials go nowhere else\\); check ZENDESK_BASE_URL \\(https://<subdomain>\\.zendesk\\.com\\)"), error);
+        assertEquals(1, zendesk.getAllServeEvents().size(), "asked once, not followed");
+    }
+
     @Test
     void aServerThatNeverAnswersTimesOutAfterHttpTimeout() throws Exception {
         List<Socket> held = new CopyOnWriteArrayList<>();
