@@ -7,6 +7,7 @@ import io.zendeskcrm.collector.support.Bucket;
 import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
 import io.zendeskcrm.collector.support.FakeZendesk;
+import io.zendeskcrm.collector.support.RecordingS3Proxy;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
 import java.time.Duration;
@@ -128,6 +129,49 @@ class OAuthTest extends CollectorComponentTest {
         fake.onRequest(() -> clock.advance(Duration.ofSeconds(10)));
         RunSummary next = refreshToken(seed);
         assertTrue(next.ok(), next::failures);
+    }
+
+    /**
+     * With OAUTH_STATE_KMS_KEY_ID, the rotated refresh token is written with SSE-KMS under that key (and no
+     * Bucket Key, so the object's ARN is the encryption context); the checkpoint and the log objects are not.
+     * A token stored before the key was set is read once and rewritten encrypted at the next rotation.
+     */
+    @Test
+    void withAKmsKeyTheRotatedRefreshTokenAloneIsWrittenUnderItAndAnEarlierTokenMovesOver() {
+        String kmsKey = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        accountWithPages(30);
+        String seed = fake.currentRefreshToken();
+        String oauthObject = CollectorTestResources.BUCKET + "/" + OAUTH_STATE_KEY;
+        try (RecordingS3Proxy s3 = new RecordingS3Proxy(CollectorTestResources.s3())) {
+            // An earlier deployment, without the key, stored a rotated token (SSE-S3, the bucket's default).
+            assertTrue(refreshToken(seed, "RESOURCES", "incremental_tickets", "AWS_ENDPOINT_URL_S3", s3.url()).ok());
+            assertFalse(s3.puts(oauthObject).isEmpty());
+            s3.puts().forEach(put -> assertFalse(put.containsHeader("x-amz-server-side-encryption"), put.getUrl()));
+            String stored = bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText();
+            s3.forget();
+
+            clock.advance(Duration.ofMinutes(5));
+            RunSummary withKey = refreshToken(seed, "RESOURCES", "incremental_tickets", "AWS_ENDPOINT_URL_S3", s3.url(),
+                    "OAUTH_STATE_KMS_KEY_ID", kmsKey);
+
+            assertTrue(withKey.ok(), withKey::failures);
+            assertFalse(fake.everyTokenIssued().isEmpty());
+            assertTrue(fake.tokensIssued() >= 2, "the stored token was exchanged, not the spent seed");
+            List<com.github.tomakehurst.wiremock.verification.LoggedRequest> oauthPuts = s3.puts(oauthObject);
+            assertEquals(1, oauthPuts.size(), "one rotation, stored once");
+            for (var put : oauthPuts) {
+                assertEquals("aws:kms", put.getHeader("x-amz-server-side-encryption"));
+                assertEquals(kmsKey, put.getHeader("x-amz-server-side-encryption-aws-kms-key-id"));
+                assertEquals("false", put.getHeader("x-amz-server-side-encryption-bucket-key-enabled"));
+            }
+            List<String> others = s3.puts().stream().filter(put -> !oauthPuts.contains(put))
+                    .filter(put -> put.containsHeader("x-amz-server-side-encryption")).map(put -> put.getUrl()).toList();
+            assertEquals(List.of(), others, "the checkpoint and the log objects keep the bucket's encryption");
+            assertTrue(s3.puts().size() > oauthPuts.size(), "the checkpoint and log objects were written too");
+            String rotated = bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText();
+            assertFalse(rotated.equals(stored), "rewritten at the rotation");
+            assertEquals(fake.currentRefreshToken(), rotated);
+        }
     }
 
     @Test

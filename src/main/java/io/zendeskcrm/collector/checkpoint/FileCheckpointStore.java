@@ -64,11 +64,17 @@ public final class FileCheckpointStore implements CheckpointStore {
         String current = load().map(Stored::version).orElse(null);
         if (!Objects.equals(current, expectedVersion)) throw new CheckpointConflictException(location());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, content);
-        try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            sync.force(true);
+        try {
+            Files.write(tmp, content);
+            try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                sync.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // A full disk or a read-only directory: the checkpoint stays as it was, and no half file is left.
+            Files.deleteIfExists(tmp);
+            throw e;
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return sha256(content);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -12,17 +13,27 @@ import java.util.stream.Collectors;
  * are kept by the name of the variable that gave them, so every message can name the variable
  * without showing the value.
  *
- * @param scopes        OAuth scopes asked for (space-separated)
- * @param oauthStateKey where a rotated OAuth refresh token is kept (beside the checkpoint)
+ * @param scopes             OAuth scopes asked for (space-separated)
+ * @param oauthStateKey      where a rotated OAuth refresh token is kept (beside the checkpoint)
+ * @param oauthStateKmsKeyId the KMS key the OAuth state object is written under in S3 (SSE-KMS), if any
  */
 public record Credentials(AuthMode mode, Optional<String> email, Optional<String> clientId, Map<String, Secret> secrets,
-                          String scopes, String oauthStateKey) {
+                          String scopes, String oauthStateKey, Optional<String> oauthStateKmsKeyId) {
 
     public static final String API_TOKEN = "ZENDESK_API_TOKEN";
     public static final String BEARER_TOKEN = "ZENDESK_BEARER_TOKEN";
     public static final String CLIENT_SECRET = "ZENDESK_OAUTH_CLIENT_SECRET";
     public static final String REFRESH_TOKEN = "ZENDESK_OAUTH_REFRESH_TOKEN";
     public static final String DEFAULT_OAUTH_STATE_KEY = "zendesk/crm-state/oauth.json";
+    /** A KMS key id (or multi-Region key id), alias/name, or the ARN of either. */
+    private static final Pattern KMS_KEY;
+
+    static {
+        String id = "(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})";
+        String alias = "alias/[A-Za-z0-9/_-]+";
+        String arn = "arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:";
+        KMS_KEY = Pattern.compile(id + "|" + alias + "|" + arn + "key/" + id + "|" + arn + alias);
+    }
 
     public enum AuthMode {
         /** HTTP Basic {@code email/token:api_token}; Zendesk stops accepting API tokens on 2027-04-30. */
@@ -64,7 +75,14 @@ public record Credentials(AuthMode mode, Optional<String> email, Optional<String
                 .collect(Collectors.joining(" "));
         String scopes = r.optional("ZENDESK_OAUTH_SCOPES").orElse(defaultScopes);
         String stateKey = Settings.normalizeKey("OAUTH_STATE_KEY", r.optional("OAUTH_STATE_KEY").orElse(DEFAULT_OAUTH_STATE_KEY));
-        return new Credentials(mode, email, clientId, Map.copyOf(secrets), scopes, stateKey);
+        Optional<String> kmsKey = r.optional("OAUTH_STATE_KMS_KEY_ID");
+        kmsKey.ifPresent(k -> {
+            if (!KMS_KEY.matcher(k).matches()) {
+                throw new SettingsException("OAUTH_STATE_KMS_KEY_ID (" + Settings.shown(k) + ") must name a KMS key: a key id,"
+                        + " a key ARN, alias/<name> or an alias ARN");
+            }
+        });
+        return new Credentials(mode, email, clientId, Map.copyOf(secrets), scopes, stateKey, kmsKey);
     }
 
     public Secret secret(String name) {
@@ -89,7 +107,7 @@ public record Credentials(AuthMode mode, Optional<String> email, Optional<String
     public Credentials withSecrets(Map<String, Secret> replaced) {
         Map<String, Secret> merged = new LinkedHashMap<>(secrets);
         merged.putAll(replaced);
-        return new Credentials(mode, email, clientId, Map.copyOf(merged), scopes, oauthStateKey);
+        return new Credentials(mode, email, clientId, Map.copyOf(merged), scopes, oauthStateKey, oauthStateKmsKeyId);
     }
 
     /** The settings that hold this mode's credentials, for a message about rejected credentials. */

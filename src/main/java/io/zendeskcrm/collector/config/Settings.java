@@ -77,10 +77,10 @@ public record Settings(
         }
         bucket.ifPresent(b -> {
             if (!BUCKET_NAME.matcher(b).matches()) {
-                throw new SettingsException("S3_BUCKET (" + b + ") is not a valid bucket name: 3-63 characters of a-z, 0-9, '.' and '-'");
+                throw new SettingsException("S3_BUCKET (" + shown(b) + ") is not a valid bucket name: 3-63 characters of a-z, 0-9, '.' and '-'");
             }
         });
-        String prefix = normalizePrefix(r.optional("S3_PREFIX").orElse(DEFAULT_PREFIX));
+        String prefix = normalizePrefix("S3_PREFIX", r.optional("S3_PREFIX").orElse(DEFAULT_PREFIX));
         String stateKey = normalizeKey("STATE_KEY", r.optional("STATE_KEY").orElse(DEFAULT_STATE_KEY));
 
         URI baseUrl = baseUrl(r.required("ZENDESK_BASE_URL"), r.bool("ZENDESK_ALLOW_HTTP", false));
@@ -137,48 +137,104 @@ public record Settings(
         return outputDir.map(Path::toString).orElseGet(() -> "s3://" + bucket.orElseThrow());
     }
 
-    /** Strips leading and trailing slashes and collapses repeated ones: {@code "/a//b/"} becomes {@code "a/b"}. */
-    static String normalizePrefix(String raw) {
-        return String.join("/", List.of(raw.split("/+")).stream().filter(s -> !s.isEmpty()).toList());
+    /**
+     * Strips leading and trailing slashes and collapses repeated ones: {@code "/a//b/"} becomes {@code "a/b"}.
+     * A {@code .} or {@code ..} segment is refused: under {@code OUTPUT_DIR} it would lead out of the
+     * directory, and in a bucket it names a key no one expects.
+     */
+    static String normalizePrefix(String name, String raw) {
+        List<String> segments = List.of(raw.split("/+")).stream().filter(s -> !s.isEmpty()).toList();
+        if (segments.contains(".") || segments.contains("..")) {
+            throw new SettingsException(name + " (" + shown(raw) + ") must not contain a '.' or '..' segment: keys stay"
+                    + " inside OUTPUT_DIR and the bucket's own layout");
+        }
+        return String.join("/", segments);
     }
 
     static String normalizeKey(String name, String raw) {
-        String key = normalizePrefix(raw);
-        if (key.isEmpty()) throw new SettingsException(name + " (" + raw + ") must name an object key");
+        String key = normalizePrefix(name, raw);
+        if (key.isEmpty()) throw new SettingsException(name + " (" + shown(raw) + ") must name an object key");
         return key;
     }
 
+    /**
+     * A value as a message may show it: whatever precedes the last {@code @} (a URL's user-info such as
+     * {@code user:password@}, with or without a scheme) and a URL's query or fragment (which may carry a
+     * token) are replaced by {@code ***}. No setting this is used for has an {@code @} of its own.
+     */
+    public static String shown(String raw) {
+        String value = raw.strip();
+        int scheme = value.indexOf("://");
+        int authority = scheme < 0 ? 0 : scheme + 3;
+        int at = value.lastIndexOf('@');
+        if (at >= authority) {
+            value = value.substring(0, authority) + "***@" + value.substring(at + 1);
+        }
+        if (scheme >= 0) {
+            int query = indexOfAny(value, authority, '?', '#');
+            if (query >= 0) value = value.substring(0, query) + "?***";
+        }
+        return value;
+    }
+
+    private static int indexOfAny(String value, int from, char... chars) {
+        for (int i = from; i < value.length(); i++) {
+            for (char c : chars) {
+                if (value.charAt(i) == c) return i;
+            }
+        }
+        return -1;
+    }
+
     private static URI baseUrl(String raw, boolean allowHttp) {
-        String trimmed = raw.strip().replaceAll("/+$", "");
-        URI uri;
-        try {
-            uri = new URI(trimmed);
-        } catch (URISyntaxException e) {
-            throw new SettingsException("ZENDESK_BASE_URL (" + raw + ") is not a URL: " + e.getReason());
-        }
-        if (uri.getHost() == null || uri.getScheme() == null) {
-            throw new SettingsException("ZENDESK_BASE_URL (" + raw + ") must look like https://<subdomain>.zendesk.com");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new SettingsException("ZENDESK_BASE_URL (" + raw + ") must not carry a query, fragment or credentials");
-        }
+        String name = "ZENDESK_BASE_URL";
+        URI uri = url(name, raw.strip().replaceAll("/+$", ""), raw, "https://<subdomain>.zendesk.com");
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(uri.getHost());
         if (!scheme.equals("https") && !(scheme.equals("http") && (allowHttp || loopback))) {
-            throw new SettingsException("ZENDESK_BASE_URL (" + raw + ") must use https (plain http would expose the credentials;"
+            throw new SettingsException(name + " (" + shown(raw) + ") must use https (plain http would expose the credentials;"
                     + " ZENDESK_ALLOW_HTTP=true permits it for a test server)");
         }
         return uri;
     }
 
     private static URI s3Endpoint(String raw) {
-        try {
-            URI uri = new URI(raw);
-            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) return uri;
-        } catch (URISyntaxException e) {
-            // reported below
+        URI uri = url("AWS_ENDPOINT_URL_S3", raw.strip(), raw, "http://localhost:9000");
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new SettingsException("AWS_ENDPOINT_URL_S3 (" + shown(raw) + ") must be an http(s) URL such as http://localhost:9000");
         }
-        throw new SettingsException("AWS_ENDPOINT_URL_S3 (" + raw + ") must be an http(s) URL such as http://localhost:9000");
+        return uri;
+    }
+
+    /**
+     * An absolute URL with a host, a port (if any) from 1 to 65535, and no credentials, query or fragment.
+     * Messages show the value without its user-info or query ({@link #shown}).
+     */
+    private static URI url(String name, String value, String raw, String example) {
+        String shown = shown(raw);
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new SettingsException(name + " (" + shown + ") is not a URL (" + e.getReason() + "); it must look like " + example);
+        }
+        if (uri.getRawUserInfo() != null || value.contains("@")) {
+            throw new SettingsException(name + " (" + shown + ") must not carry credentials (user:password@);"
+                    + (name.startsWith("ZENDESK") ? " give them in the AUTH_MODE's own settings (see README, Authentication)"
+                    : " the AWS SDK takes them from its usual chain (AWS_ACCESS_KEY_ID, ...)"));
+        }
+        String port = uri.getPort() >= 0 ? String.valueOf(uri.getPort())
+                : uri.getRawAuthority() != null && uri.getRawAuthority().matches(".*:\\d+") ? uri.getRawAuthority().replaceAll(".*:", "") : null;
+        if (port != null && (port.length() > 5 || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+            throw new SettingsException(name + " (" + shown + ") has port " + port + "; a port is 1 to 65535");
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            throw new SettingsException(name + " (" + shown + ") must look like " + example);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new SettingsException(name + " (" + shown + ") must not carry a query or fragment");
+        }
+        return uri;
     }
 
     private static List<String> resources(String raw) {
@@ -187,12 +243,12 @@ public record Settings(
             String name = part.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty() || out.contains(name)) continue;
             if (!KNOWN_RESOURCES.contains(name)) {
-                throw new SettingsException("RESOURCES (" + raw + ") names an unknown stream '" + name + "'; known: "
+                throw new SettingsException("RESOURCES (" + shown(raw) + ") names an unknown stream '" + name + "'; known: "
                         + AUDIT_LOGS + ", " + INCREMENTAL_TICKETS + ", " + ACCESS_LOGS);
             }
             out.add(name);
         }
-        if (out.isEmpty()) throw new SettingsException("RESOURCES (" + raw + ") names no stream");
+        if (out.isEmpty()) throw new SettingsException("RESOURCES (" + shown(raw) + ") names no stream");
         return List.copyOf(out);
     }
 
@@ -209,7 +265,7 @@ public record Settings(
             if (v.matches("\\d{4}-\\d{2}-\\d{2}")) return Instant.parse(v + "T00:00:00Z");
             return java.time.OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new SettingsException(name + " (" + raw + ") is not an ISO 8601 time (2026-01-01T00:00:00Z) or epoch seconds");
+            throw new SettingsException(name + " (" + shown(raw) + ") is not an ISO 8601 time (2026-01-01T00:00:00Z) or epoch seconds");
         }
     }
 
@@ -231,7 +287,7 @@ public record Settings(
                 if (v < min || v > max) throw new NumberFormatException();
                 return v;
             } catch (NumberFormatException e) {
-                throw new SettingsException(name + " (" + raw.get() + ") must be a whole number from " + min + " to " + max);
+                throw new SettingsException(name + " (" + shown(raw.get()) + ") must be a whole number from " + min + " to " + max);
             }
         }
 
@@ -241,7 +297,7 @@ public record Settings(
             return switch (raw.get().toLowerCase(Locale.ROOT)) {
                 case "true", "yes", "1" -> true;
                 case "false", "no", "0" -> false;
-                default -> throw new SettingsException(name + " (" + raw.get() + ") must be true or false");
+                default -> throw new SettingsException(name + " (" + shown(raw.get()) + ") must be true or false");
             };
         }
 
@@ -252,7 +308,7 @@ public record Settings(
             } catch (IllegalArgumentException e) {
                 List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
                         .map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
-                throw new SettingsException(name + " (" + raw + ") must be one of " + String.join(", ", allowed));
+                throw new SettingsException(name + " (" + shown(raw) + ") must be one of " + String.join(", ", allowed));
             }
         }
     }

@@ -4,8 +4,6 @@ import io.zendeskcrm.collector.CollectorJob;
 import io.zendeskcrm.collector.Progress;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
-import io.zendeskcrm.collector.checkpoint.FileCheckpointStore;
-import io.zendeskcrm.collector.checkpoint.S3CheckpointStore;
 import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
@@ -43,7 +41,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -61,8 +58,11 @@ public class Collector {
     @Inject
     Sleeper sleeper;
 
+    @Inject
+    StopRequest stop;
+
     private S3Client s3;
-    private String s3Endpoint;
+    private String s3Identity;
     private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One pass with the settings from the environment (and Quarkus configuration). */
@@ -92,6 +92,9 @@ public class Collector {
     public RunSummary run(Settings configured, Optional<Duration> invocationRemaining, Progress progress) {
         Instant start = clock.instant();
         checkTimes(configured, start, invocationRemaining);
+        Optional<Region> region = configured.outputDir().isEmpty()
+                ? Optional.of(Preflight.s3Region(configured, Collector::config)) : Optional.empty();
+        configured.outputDir().ifPresent(Preflight::checkOutputDir);
         Deadline deadline = invocationRemaining
                 .map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
                 .or(() -> configured.timeBudget().map(b -> Deadline.after(start, b)))
@@ -105,17 +108,18 @@ public class Collector {
         RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
                 new RatePacer(settings.rateLimitReservePercent()));
         ZendeskApi api = restClient(settings, ZendeskApi.class);
-        ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, requests),
+        ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, region, requests),
                 settings.credentials().describe());
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
         List<ZendeskStream> streams = settings.resources().stream()
                 .map(name -> Streams.create(name, client, settings, encoder)).toList();
         ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
-                .orElseGet(() -> new S3Sink(s3(settings), settings.bucket().orElseThrow(),
+                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
-        return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, settings.stateKey()),
-                settings.maxPages(), clock, stats, settings.destination(), settings.startTime()).run(deadline, progress);
+        return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
+                settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
+                .run(deadline, new StopAtPageBoundary(stop, progress));
     }
 
     /**
@@ -142,7 +146,7 @@ public class Collector {
     }
 
     /** How requests are signed, from AUTH_MODE. */
-    private Authorizer authorizer(Settings settings, RetryingRequests requests) {
+    private Authorizer authorizer(Settings settings, Optional<Region> region, RetryingRequests requests) {
         Credentials credentials = settings.credentials();
         return switch (credentials.mode()) {
             case TOKEN -> Authorizer.fixed("Basic " + Base64.getEncoder().encodeToString(
@@ -153,16 +157,26 @@ public class Collector {
                     restClient(settings, ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
                     credentials.secret(Credentials.CLIENT_SECRET), credentials.scopes(),
                     credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN
-                            ? new RefreshTokenVault(store(settings, credentials.oauthStateKey()),
+                            ? new RefreshTokenVault(oauthStateStore(settings, region),
                                     credentials.secret(Credentials.REFRESH_TOKEN))
                             : null);
         };
     }
 
     /** A compare-and-swap object store for the checkpoint (or the OAuth refresh token) at {@code key}. */
-    private CheckpointStore store(Settings settings, String key) {
-        return settings.outputDir().<CheckpointStore>map(dir -> new FileCheckpointStore(dir.resolve(key)))
-                .orElseGet(() -> new S3CheckpointStore(s3(settings), settings.bucket().orElseThrow(), key));
+    private CheckpointStore store(Settings settings, Optional<Region> region, String key) {
+        return settings.outputDir().<CheckpointStore>map(dir -> new LocalCheckpointStore(dir.resolve(key)))
+                .orElseGet(() -> new S3StateStore(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(), key));
+    }
+
+    /** Where the rotated refresh token is kept: in S3 under SSE-KMS when OAUTH_STATE_KMS_KEY_ID names a key. */
+    private CheckpointStore oauthStateStore(Settings settings, Optional<Region> region) {
+        Credentials credentials = settings.credentials();
+        if (settings.outputDir().isPresent() || credentials.oauthStateKmsKeyId().isEmpty()) {
+            return store(settings, region, credentials.oauthStateKey());
+        }
+        S3Client encrypting = new KmsEncryptedPuts(s3(settings, region.orElseThrow()), credentials.oauthStateKmsKeyId().get());
+        return new S3StateStore(encrypting, settings.bucket().orElseThrow(), credentials.oauthStateKey());
     }
 
     /** REST clients hold connection pools: one per API, base URL and timeout for the life of the process. */
@@ -182,31 +196,26 @@ public class Collector {
      * fails a share of uploads on the first attempt, which turns conditional checkpoint writes into
      * ambiguous 412s and costs retries.
      */
-    private synchronized S3Client s3(Settings settings) {
-        String endpoint = settings.s3Endpoint().map(Object::toString).orElse("");
-        if (s3 == null || !endpoint.equals(s3Endpoint)) {
+    private synchronized S3Client s3(Settings settings, Region region) {
+        String identity = settings.s3Endpoint().map(Object::toString).orElse("") + " " + region.id();
+        if (s3 == null || !identity.equals(s3Identity)) {
             if (s3 != null) s3.close();
-            s3 = buildS3(settings);
-            s3Endpoint = endpoint;
+            s3 = buildS3(settings, region);
+            s3Identity = identity;
         }
         return s3;
     }
 
-    private static S3Client buildS3(Settings settings) {
-        S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder());
-        if (settings.s3Endpoint().isPresent()) {
-            builder.endpointOverride(settings.s3Endpoint().get()).forcePathStyle(true);
-            builder.region(regionOr(Region.US_EAST_1));
-        }
+    private static S3Client buildS3(Settings settings, Region region) {
+        S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).region(region);
+        settings.s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
     }
 
-    private static Region regionOr(Region fallback) {
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (RuntimeException e) {
-            return fallback;
-        }
+    /** Where the checkpoint of these settings lives, for messages. */
+    static String checkpointLocation(Settings settings) {
+        return settings.outputDir().map(dir -> dir.resolve(settings.stateKey()).toString())
+                .orElseGet(() -> "s3://" + settings.bucket().orElseThrow() + "/" + settings.stateKey());
     }
 
     static Optional<String> config(String name) {

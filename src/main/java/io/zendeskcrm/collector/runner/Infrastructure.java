@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.runner;
 
 import io.quarkus.arc.DefaultBean;
+import io.zendeskcrm.collector.stream.OutOfTimeException;
 import io.zendeskcrm.collector.zendesk.Sleeper;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -16,10 +17,15 @@ public class Infrastructure {
         return Clock.systemUTC();
     }
 
+    /** Sleeps, unless the process is asked to stop: then the wait ends at once and the stream stops there. */
     @Produces
     @Singleton
     @DefaultBean
-    Sleeper sleeper() {
-        return Sleeper.REAL;
+    Sleeper sleeper(StopRequest stop) {
+        return wait -> {
+            if (stop.await(wait)) {
+                throw new OutOfTimeException("stopping instead of waiting " + wait.toSeconds() + " s (" + stop.signal() + ")");
+            }
+        };
     }
 }

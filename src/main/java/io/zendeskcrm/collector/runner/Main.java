@@ -6,14 +6,26 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 /** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations. */
 @QuarkusMain
 public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
+    static final String USAGE = """
+            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | --help]
+              (the jar loads its libraries from the lib/ directory beside it)
+              once    run one pass, print a JSON summary on stdout; exit 0 on success, 1 when a stream failed,
+                      2 on a configuration error
+              --help  print this and exit
+              (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped
+            Settings are environment variables (ZENDESK_BASE_URL, S3_BUCKET or OUTPUT_DIR, AUTH_MODE, ...): see README.md.""";
+
+    private static final Logger LOG = Logger.getLogger(Main.class);
 
     @Inject
     Collector collector;
@@ -22,12 +34,19 @@ public class Main implements QuarkusApplication {
     SummaryLog summaryLog;
 
     @Inject
+    StopRequest stop;
+
+    @Inject
+    ScheduledPasses passes;
+
+    @Inject
     ClassDataTraining classDataTraining;
 
     @Override
     public int run(String... args) throws Exception {
         switch (RunMode.current(args)) {
             case ONCE -> {
+                stop.handleSignals(() -> { });
                 RunSummary summary;
                 try {
                     // Progress lines only for a person watching; scripts and schedulers get the summary alone.
@@ -35,26 +54,53 @@ public class Main implements QuarkusApplication {
                 } catch (SettingsException e) {
                     System.err.println("configuration error: " + e.getMessage());
                     return EXIT_USAGE;
+                } catch (RuntimeException e) {
+                    // Streams report their own failures in the summary; this is whatever failed around them.
+                    LOG.debug("the pass failed", e);
+                    System.err.println("error: " + oneLine(e));
+                    return EXIT_FAILED;
                 }
                 summaryLog.log(summary);
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+                if (stop.requested()) {
+                    System.err.println(stop.stoppedLine(summary, Collector.checkpointLocation(Settings.load(Collector::config))));
+                    return stop.exitCode();
+                }
                 return summary.ok() ? 0 : EXIT_FAILED;
             }
             case CLASS_DATA_TRAINING -> {
                 classDataTraining.run();
                 return 0;
             }
+            case HELP -> {
+                System.out.println(USAGE);
+                return 0;
+            }
             case USAGE -> {
-                System.err.println("usage: java -jar zendesk-crm-collector-runner.jar [once]\n"
-                        + "  once  run one pass, print a JSON summary, exit 0 on success\n"
-                        + "  (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped");
+                System.err.println("unknown argument '" + RunMode.unknownArgument(args) + "'\n" + USAGE);
                 return EXIT_USAGE;
             }
+            case SCHEDULE -> {
+                // The pass in progress ends at its next page boundary; only then does Quarkus shut down.
+                stop.handleSignals(() -> {
+                    passes.stopScheduling();
+                    Quarkus.asyncExit(stop.exitCode());
+                });
+                Quarkus.waitForExit();
+                passes.awaitIdle();
+                return stop.requested() ? stop.exitCode() : 0;
+            }
             default -> {
-                // SCHEDULE: ScheduledPasses fires; LAMBDA: the runtime's poll loop serves invocations.
+                // LAMBDA: the runtime's poll loop serves invocations.
                 Quarkus.waitForExit();
                 return 0;
             }
         }
+    }
+
+    /** An exception's message on one line (the stack trace is logged at DEBUG). */
+    static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse("").strip();
     }
 }

@@ -1,5 +1,8 @@
 package io.zendeskcrm.collector.runner;
 
+import java.util.List;
+import java.util.Set;
+
 /** What the executable does, from its arguments and whether it runs inside Lambda. */
 public enum RunMode {
     /** {@code once}: one pass, a summary on stdout, the exit status says whether it succeeded. */
@@ -10,11 +13,16 @@ public enum RunMode {
     LAMBDA,
     /** The build's training run for the class-data archive ({@code -Dcollector.class-data-training=true}). */
     CLASS_DATA_TRAINING,
-    /** Anything else. */
+    /** {@code --help} (or {@code -h}, {@code help}): the usage on stdout, status 0. */
+    HELP,
+    /** Anything else: the argument named, then the usage, status 2. */
     USAGE;
+
+    static final Set<String> HELP_ARGUMENTS = Set.of("--help", "-h", "help");
 
     /** @param lambdaRuntimeApi the value of {@code AWS_LAMBDA_RUNTIME_API}, set only inside Lambda */
     public static RunMode of(String[] args, String lambdaRuntimeApi) {
+        if (List.of(args).stream().anyMatch(HELP_ARGUMENTS::contains)) return HELP;
         if (args.length == 1 && args[0].equals("once")) return ONCE;
         if (args.length > 0) return USAGE;
         return lambdaRuntimeApi != null && !lambdaRuntimeApi.isBlank() ? LAMBDA : SCHEDULE;
@@ -23,5 +31,13 @@ public enum RunMode {
     public static RunMode current(String[] args) {
         if (ClassDataTraining.requested()) return CLASS_DATA_TRAINING;
         return of(args, Collector.config("AWS_LAMBDA_RUNTIME_API").orElse(null));
+    }
+
+    /** The first argument that is not understood (a second {@code once} is one), for the usage error. */
+    static String unknownArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!(i == 0 && args[i].equals("once"))) return args[i];
+        }
+        throw new IllegalArgumentException("every argument is understood");
     }
 }

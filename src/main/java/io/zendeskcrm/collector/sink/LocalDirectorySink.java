@@ -3,18 +3,22 @@ package io.zendeskcrm.collector.sink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Writes objects as files under a directory, same layout as the bucket. A file is written whole under
  * a temporary name, then linked to its key: the link fails if the key exists, so a file, once there,
- * is never replaced.
+ * is never replaced. A failed write (a full disk, say) deletes its temporary file and says why.
  */
 public final class LocalDirectorySink implements RecordSink {
     private final Path root;
@@ -30,7 +34,10 @@ public final class LocalDirectorySink implements RecordSink {
         try {
             Files.createDirectories(target.getParent());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
+                // One write may take only part of the buffer (on a nearly full disk, all that fits); the next
+                // then fails with the reason. Stopping after the first would link a truncated object.
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) ch.write(buffer);
                 ch.force(true);
             }
             try {
@@ -40,7 +47,7 @@ public final class LocalDirectorySink implements RecordSink {
                 return false;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new UncheckedIOException("cannot write " + target + ": " + why(e) + " (OUTPUT_DIR)", e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -57,7 +64,23 @@ public final class LocalDirectorySink implements RecordSink {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + root.resolve(key), e);
+            throw new UncheckedIOException("cannot read " + root.resolve(key) + ": " + why(e) + " (OUTPUT_DIR)", e);
         }
+    }
+
+    /**
+     * Why a file operation failed, in a few words: {@code no space left on device}, {@code read-only file
+     * system}, {@code permission denied}, a file in the way, or the exception's own reason.
+     */
+    public static String why(IOException e) {
+        String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
+        String lower = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+        if (lower.contains("no space left")) return "no space left on device";
+        if (lower.contains("disk quota")) return "disk quota exceeded";
+        if (lower.contains("read-only file system")) return "read-only file system";
+        if (e instanceof AccessDeniedException || lower.contains("permission denied")) return "permission denied";
+        if (e instanceof NotDirectoryException || lower.contains("not a directory")) return "a part of the path is a file, not a directory";
+        if (e instanceof FileAlreadyExistsException exists) return "a file is in the way (" + exists.getFile() + ")";
+        return e.getClass().getSimpleName() + (reason != null ? ": " + reason : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.sink;
 
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -36,7 +37,9 @@ public final class S3Sink implements RecordSink {
                 // 412 also answers an SDK retry whose first attempt landed: the caller reads the object
                 // and finds its own records there, so nothing is written twice.
                 if (e.statusCode() == 412) return false;
-                if (e.statusCode() != 409 || attempt == CONFLICT_ATTEMPTS) throw e;
+                if (e.statusCode() != 409 || attempt == CONFLICT_ATTEMPTS) throw S3Failure.of(e, bucket, key);
+            } catch (SdkException e) {
+                throw S3Failure.of(e, bucket, key);
             }
         }
     }
@@ -47,6 +50,8 @@ public final class S3Sink implements RecordSink {
             return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
+        } catch (SdkException e) {
+            throw S3Failure.of(e, bucket, key);
         }
     }
 }

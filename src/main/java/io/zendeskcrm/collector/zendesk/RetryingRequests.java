@@ -128,8 +128,8 @@ public final class RetryingRequests {
             } catch (ZendeskException e) {
                 throw e;
             } catch (RuntimeException e) {
-                // Connection refused or reset, timeouts, a body cut off mid-transfer.
-                problem = "an I/O error (" + e.getClass().getSimpleName() + ")";
+                // Connection refused or reset, DNS, TLS, timeouts, a body cut off mid-transfer: said which.
+                problem = NetworkFailure.describe(e);
                 wait = backoff(++failures);
             }
             if (failures > retries) {

@@ -64,6 +64,8 @@ public final class ZendeskClient {
             case 400 -> "the request was refused" + (hints.badRequest() != null ? "; " + hints.badRequest() : "");
             case 403 -> "access denied; " + hints.forbidden();
             case 404 -> "not found; check ZENDESK_BASE_URL (https://<subdomain>.zendesk.com)";
+            case 301, 302, 303, 307, 308 -> "redirected elsewhere (not followed, so the credentials go nowhere else); check"
+                    + " ZENDESK_BASE_URL (https://<subdomain>.zendesk.com)";
             default -> "the request was refused";
         } + zendeskSays.map(s -> " (Zendesk says: " + s + ")").orElse(""), reader);
     }

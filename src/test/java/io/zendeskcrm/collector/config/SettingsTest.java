@@ -82,6 +82,22 @@ class SettingsTest {
     }
 
     @Test
+    void theOAuthStateKmsKeyIsAKeyIdAnAliasOrAnArnOfEither() {
+        String[] base = {"S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "oauth_refresh_token",
+                "ZENDESK_OAUTH_CLIENT_ID", "c", "ZENDESK_OAUTH_CLIENT_SECRET", "s", "ZENDESK_OAUTH_REFRESH_TOKEN", "r"};
+        assertEquals(Optional.empty(), load(base).credentials().oauthStateKmsKeyId());
+        for (String key : List.of("1234abcd-12ab-34cd-56ef-1234567890ab", "mrk-1234abcd12ab34cd56ef1234567890ab", "alias/zendesk-oauth",
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/zendesk-oauth")) {
+            assertEquals(Optional.of(key), load(with(base, "OAUTH_STATE_KMS_KEY_ID", key)).credentials().oauthStateKmsKeyId());
+        }
+        assertEquals("OAUTH_STATE_KMS_KEY_ID (zendesk-oauth) must name a KMS key: a key id, a key ARN, alias/<name> or an alias ARN",
+                error(with(base, "OAUTH_STATE_KMS_KEY_ID", "zendesk-oauth")));
+        assertTrue(error(with(base, "OAUTH_STATE_KMS_KEY_ID", "arn:aws:kms:eu-west-1:123456789012:key/zendesk")).startsWith(
+                "OAUTH_STATE_KMS_KEY_ID (arn:aws:kms:eu-west-1:123456789012:key/zendesk) must name a KMS key"));
+    }
+
+    @Test
     void theStateKeyInsideTheDataPrefixIsDetected() {
         Settings s = load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
                 "ZENDESK_API_TOKEN", "t", "STATE_KEY", "zendesk/crm/state.json");
@@ -113,6 +129,63 @@ class SettingsTest {
         String message = error("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "bearer",
                 "ZENDESK_API_TOKEN", "s3cr3t-token", "MAX_PAGES", "x");
         assertFalse(message.contains("s3cr3t-token"), message);
+    }
+
+    /** Regression: ZENDESK_BASE_URL=https://user:pw@acme.zendesk.com was refused with the password in the message. */
+    @Test
+    void aUrlsCredentialsNeverAppearInAnError() {
+        String[] base = {"S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
+                "ZENDESK_API_TOKEN", "t"};
+        String[][] cases = {
+                {"ZENDESK_BASE_URL", "https://user:pa55w0rd@acme.zendesk.com", "https://***@acme.zendesk.com", "must not carry credentials"},
+                {"ZENDESK_BASE_URL", "http://user:pa55w0rd@acme.zendesk.com/", "http://***@acme.zendesk.com/", "must not carry credentials"},
+                {"ZENDESK_BASE_URL", "user:pa55w0rd@acme.zendesk.com", "***@acme.zendesk.com", "must not carry credentials"},
+                {"ZENDESK_BASE_URL", "pa55w0rd@acme.zendesk.com", "***@acme.zendesk.com", "must not carry credentials"},
+                {"ZENDESK_BASE_URL", "https://user:pa55 w0rd@acme.zendesk.com", "https://***@acme.zendesk.com", "is not a URL"},
+                {"ZENDESK_BASE_URL", "https://user:p@55w0rd@acme.zendesk.com", "https://***@acme.zendesk.com", "must not carry credentials"},
+                {"ZENDESK_BASE_URL", "https://acme.zendesk.com/?token=pa55w0rd", "https://acme.zendesk.com/?***", "must not carry a query"},
+                {"AWS_ENDPOINT_URL_S3", "http://key:pa55w0rd@localhost:9000", "http://***@localhost:9000", "must not carry credentials"},
+                {"AWS_ENDPOINT_URL_S3", "http://localhost:9000/#pa55w0rd", "http://localhost:9000/?***", "must not carry a query"},
+                {"MAX_PAGES", "https://user:pa55w0rd@acme.zendesk.com", "https://***@acme.zendesk.com", "must be a whole number"},
+        };
+        for (String[] c : cases) {
+            String message = error(with(base, c[0], c[1]));
+            assertTrue(message.startsWith(c[0] + " (" + c[2] + ") " + c[3]), message);
+            assertFalse(message.contains("pa55"), message);
+        }
+    }
+
+    @Test
+    void aPortOutsideOneTo65535IsRefusedUpFront() {
+        String[] base = {"S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
+                "ZENDESK_API_TOKEN", "t"};
+        assertEquals("ZENDESK_BASE_URL (https://acme.zendesk.com:99999) has port 99999; a port is 1 to 65535",
+                error(with(base, "ZENDESK_BASE_URL", "https://acme.zendesk.com:99999")));
+        assertEquals("ZENDESK_BASE_URL (https://acme.zendesk.com:0) has port 0; a port is 1 to 65535",
+                error(with(base, "ZENDESK_BASE_URL", "https://acme.zendesk.com:0")));
+        assertEquals("ZENDESK_BASE_URL (https://acme.zendesk.com:9999999999) has port 9999999999; a port is 1 to 65535",
+                error(with(base, "ZENDESK_BASE_URL", "https://acme.zendesk.com:9999999999")));
+        assertEquals("AWS_ENDPOINT_URL_S3 (http://localhost:70000) has port 70000; a port is 1 to 65535",
+                error(with(base, "AWS_ENDPOINT_URL_S3", "http://localhost:70000")));
+        assertEquals(8443, load(with(base, "ZENDESK_BASE_URL", "https://acme.zendesk.com:8443")).zendeskBaseUrl().getPort());
+        assertEquals(65535, load(with(base, "AWS_ENDPOINT_URL_S3", "http://localhost:65535")).s3Endpoint().orElseThrow().getPort());
+    }
+
+    /** Regression: S3_PREFIX=../x wrote outside OUTPUT_DIR. */
+    @Test
+    void aDotOrDotDotSegmentInAPrefixOrKeyIsRefused() {
+        String[] base = {"OUTPUT_DIR", "/tmp/out", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "ZENDESK_EMAIL", "a@acme.com",
+                "ZENDESK_API_TOKEN", "t"};
+        assertEquals("S3_PREFIX (../x) must not contain a '.' or '..' segment: keys stay inside OUTPUT_DIR and the bucket's own layout",
+                error(with(base, "S3_PREFIX", "../x")));
+        assertTrue(error(with(base, "S3_PREFIX", "zendesk/./crm/")).startsWith("S3_PREFIX (zendesk/./crm/) must not contain"));
+        assertTrue(error(with(base, "S3_PREFIX", "/zendesk/crm/..")).startsWith("S3_PREFIX (/zendesk/crm/..) must not contain"));
+        assertTrue(error(with(base, "STATE_KEY", "../../state.json")).startsWith("STATE_KEY (../../state.json) must not contain"));
+        String[] refresh = with(with(with(with(base, "AUTH_MODE", "oauth_refresh_token"), "ZENDESK_OAUTH_CLIENT_ID", "c"),
+                "ZENDESK_OAUTH_CLIENT_SECRET", "s"), "ZENDESK_OAUTH_REFRESH_TOKEN", "r");
+        assertTrue(error(with(refresh, "OAUTH_STATE_KEY", "state/../oauth.json"))
+                .startsWith("OAUTH_STATE_KEY (state/../oauth.json) must not contain"));
+        assertEquals("logs..2026/crm", load(with(base, "S3_PREFIX", "logs..2026/crm/")).prefix(), "dots inside a segment are a name");
     }
 
     @Test

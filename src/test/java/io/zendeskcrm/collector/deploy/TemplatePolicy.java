@@ -27,6 +27,11 @@ final class TemplatePolicy {
             return "Allow".equals(body.get("Effect"));
         }
 
+        /** True for a statement of a KMS key's own policy. */
+        boolean inKeyPolicy(Map<String, Object> template) {
+            return path.startsWith("Properties.KeyPolicy") && "AWS::KMS::Key".equals(resources(template).get(resource).get("Type"));
+        }
+
         boolean hasCondition() {
             return body.get("Condition") instanceof Map<?, ?> m && !m.isEmpty();
         }
@@ -72,17 +77,20 @@ final class TemplatePolicy {
         out.addAll(schedulerTrust(template));
         out.addAll(unconditionedListBucket(template));
         out.addAll(timeLimits(template));
+        out.addAll(OAuthStatePolicy.keyPolicies(template));
+        out.addAll(OAuthStatePolicy.oauthStateGuarded(template));
         return out;
     }
 
     /**
      * An Allow on every resource ({@code *}, an ARN whose resource part is only {@code *} such as
-     * {@code arn:aws:s3:::*}, an ARN for any account, or a NotResource) must carry a Condition.
+     * {@code arn:aws:s3:::*}, an ARN for any account, or a NotResource) must carry a Condition. In a KMS
+     * key policy {@code *} is the key itself; {@link OAuthStatePolicy#keyPolicies} checks those.
      */
     static List<String> unconditionedWildcardAllows(Map<String, Object> template) {
         List<String> out = new ArrayList<>();
         for (Statement s : statements(template)) {
-            if (!s.allows() || s.hasCondition()) continue;
+            if (!s.allows() || s.hasCondition() || s.inKeyPolicy(template)) continue;
             if (s.body().containsKey("NotResource")) {
                 out.add(s + ": Allow with NotResource and no Condition");
                 continue;
@@ -252,7 +260,7 @@ final class TemplatePolicy {
         return arn[4].equals("*") || arn[5].replaceAll("[/:]", "").matches("\\*+");
     }
 
-    private static Pattern glob(String action) {
+    static Pattern glob(String action) {
         StringBuilder regex = new StringBuilder("(?i)");
         for (char c : action.toCharArray()) {
             regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
@@ -265,20 +273,20 @@ final class TemplatePolicy {
         return principal instanceof Map<?, ?> p ? Set.copyOf(literals(p.get("Service"))) : Set.of();
     }
 
-    private static String getAttResource(Object node) {
+    static String getAttResource(Object node) {
         return node instanceof Map<?, ?> m && m.get("Fn::GetAtt") instanceof List<?> l && !l.isEmpty()
                 ? String.valueOf(l.get(0)) : null;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> resources(Map<String, Object> template) {
+    static Map<String, Map<String, Object>> resources(Map<String, Object> template) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         map(template.get("Resources")).forEach((id, r) -> out.put(id, map(r)));
         return out;
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object node) {
+    static Map<String, Object> map(Object node) {
         return node instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 

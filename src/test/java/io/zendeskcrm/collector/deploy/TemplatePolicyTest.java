@@ -32,7 +32,9 @@ class TemplatePolicyTest {
         assertTrue(sids.containsAll(Set.of("WriteLogObjects", "ReadAndCommitCheckpoint", "TellMissingCheckpointFromDenied",
                 "ReadZendeskCredential", "ReadZendeskRefreshTokenSeed", "ReadAndStoreRotatedRefreshToken",
                 "DecryptZendeskCredential", "ReportFailedInvocations", "WriteOwnLogStreams", "InvokeCollector", "DeadLetter",
-                "ReadLogObjects", "ListLogObjects", "LocateBucket", "NeverReadOAuthState", "DenyInsecureTransport")), sids.toString());
+                "ReadLogObjects", "ListLogObjects", "LocateBucket", "NeverReadOAuthState", "DenyInsecureTransport",
+                "AccountAdministersTheKeyOnly", "FunctionUsesTheKeyForTheOAuthState", "OnlyTheFunctionReadsOrWritesTheOAuthState")),
+                sids.toString());
         assertEquals(2, statements.stream().filter(s -> s.sid().equals("ReadZendeskRefreshTokenSeed")).count(),
                 "the SSM and the Secrets Manager variant, from an !If inside an !If");
         assertEquals(2, statements.stream().filter(TemplatePolicy.Statement::trust).count(), "the function's and the scheduler's");
@@ -239,6 +241,128 @@ class TemplatePolicyTest {
         List<String> tooLong = TemplatePolicy.timeLimits(CfnYaml.parse(parameters.formatted(120, 900)));
         assertEquals(List.of("Parameter HttpTimeout: MaxValue (900) must be below LAMBDA_TIME_MARGIN_SECONDS (90)"), tooLong);
         assertFalse(TemplatePolicy.timeLimits(CfnYaml.parse("Parameters: {}")).isEmpty(), "missing limits are violations");
+    }
+
+    @Test
+    void onlyARoleOfTheTemplateUsesAKmsKeyAndOnlyThroughAService() {
+        Map<String, Object> t = CfnYaml.parse("""
+                Resources:
+                  Role:
+                    Type: AWS::IAM::Role
+                  Key:
+                    Type: AWS::KMS::Key
+                    Properties:
+                      KeyPolicy:
+                        Statement:
+                          - Sid: AdministerOnly
+                            Effect: Allow
+                            Principal: {AWS: !Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root'}
+                            Action: [kms:DescribeKey, kms:PutKeyPolicy, kms:ScheduleKeyDeletion]
+                            Resource: '*'
+                          - Sid: RoleThroughS3
+                            Effect: Allow
+                            Principal: {AWS: !GetAtt Role.Arn}
+                            Action: [kms:Decrypt, kms:GenerateDataKey]
+                            Resource: '*'
+                            Condition: {StringEquals: {kms:ViaService: s3.us-east-1.amazonaws.com}}
+                          - Sid: RootEverything
+                            Effect: Allow
+                            Principal: {AWS: !Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root'}
+                            Action: kms:*
+                            Resource: '*'
+                          - Sid: RootGrants
+                            Effect: Allow
+                            Principal: {AWS: arn:aws:iam::123456789012:root}
+                            Action: kms:Create*
+                            Resource: '*'
+                          - Sid: RoleDirectly
+                            Effect: Allow
+                            Principal: {AWS: [!GetAtt Role.Arn]}
+                            Action: kms:Decrypt
+                            Resource: '*'
+                          - Sid: Anyone
+                            Effect: Allow
+                            Principal: '*'
+                            NotAction: kms:ScheduleKeyDeletion
+                            Resource: '*'
+                            Condition: {StringEquals: {kms:ViaService: s3.us-east-1.amazonaws.com}}
+                """);
+
+        List<String> violations = OAuthStatePolicy.keyPolicies(t);
+
+        assertEquals(List.of(
+                "Key Properties.KeyPolicy statement RootEverything: lets arn:${AWS::Partition}:iam::${AWS::AccountId}:root use the key;"
+                        + " only a role of this template may",
+                "Key Properties.KeyPolicy statement RootEverything: lets the key be used without a kms:ViaService condition",
+                "Key Properties.KeyPolicy statement RootGrants: lets arn:aws:iam::123456789012:root use the key; only a role of this"
+                        + " template may",
+                "Key Properties.KeyPolicy statement RootGrants: lets the key be used without a kms:ViaService condition",
+                "Key Properties.KeyPolicy statement RoleDirectly: lets the key be used without a kms:ViaService condition",
+                "Key Properties.KeyPolicy statement Anyone: lets * use the key; only a role of this template may"), violations);
+        assertEquals(List.of(), TemplatePolicy.unconditionedWildcardAllows(t), "in a key policy, '*' is the key itself");
+    }
+
+    private static final String OAUTH_STATE = """
+            Parameters:
+              OAuthStateKey: {Type: String}
+            Resources:
+              FunctionRole:
+                Type: AWS::IAM::Role
+              OtherRole:
+                Type: AWS::IAM::Role
+              Key:
+                Type: AWS::KMS::Key
+                Properties:
+                  KeyPolicy:
+                    Statement:
+                      - Effect: Allow
+                        Principal: {AWS: !GetAtt %s.Arn}
+                        Action: [kms:Decrypt, kms:GenerateDataKey]
+                        Resource: '*'
+                        Condition: {StringEquals: {kms:ViaService: s3.us-east-1.amazonaws.com}}
+              Function:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Role: !GetAtt FunctionRole.Arn
+                  Environment:
+                    Variables:
+                      OAUTH_STATE_KEY: !Ref OAuthStateKey
+                      %s
+              BucketPolicy:
+                Type: AWS::S3::BucketPolicy
+                Properties:
+                  PolicyDocument:
+                    Statement:
+                      - !If
+                        - IsRefreshTokenMode
+                        - Effect: Deny
+                          Principal: '*'
+                          Action: %s
+                          Resource: !Sub '${Bucket.Arn}/${OAuthStateKey}'
+                          Condition: {%s: {aws:PrincipalArn: !GetAtt %s.Arn}}
+                        - !Ref AWS::NoValue
+            """;
+
+    private static List<String> oauthState(String keyUser, String env, String actions, String operator, String exempt) {
+        return OAuthStatePolicy.oauthStateGuarded(CfnYaml.parse(OAUTH_STATE.formatted(keyUser, env, actions, operator, exempt)));
+    }
+
+    @Test
+    void theRefreshTokensObjectIsEncryptedUnderTheFunctionsKeyAndDeniedToEveryoneElse() {
+        String env = "OAUTH_STATE_KMS_KEY_ID: !If [IsRefreshTokenMode, !GetAtt Key.Arn, !Ref AWS::NoValue]";
+        String both = "[s3:GetObject, s3:GetObjectVersion, s3:PutObject]";
+        assertEquals(List.of(), oauthState("FunctionRole", env, both, "ArnNotEquals", "FunctionRole"));
+
+        assertEquals(List.of("Function: OAUTH_STATE_KMS_KEY_ID does not name a KMS key of this template (!GetAtt Key.Arn)"),
+                oauthState("FunctionRole", "OTHER: x", both, "ArnNotEquals", "FunctionRole"));
+        assertEquals(List.of("Function: the policy of Key (OAUTH_STATE_KMS_KEY_ID) does not let FunctionRole use it"),
+                oauthState("OtherRole", env, both, "ArnNotEquals", "FunctionRole"));
+        String noDeny = "Function: no bucket policy denies s3:GetObject and s3:PutObject on ${OAuthStateKey} to every principal"
+                + " but FunctionRole (aws:PrincipalArn)";
+        assertEquals(List.of(noDeny), oauthState("FunctionRole", env, "s3:GetObject", "ArnNotEquals", "FunctionRole"));
+        assertEquals(List.of(noDeny), oauthState("FunctionRole", env, both, "ArnNotEquals", "OtherRole"));
+        assertEquals(List.of(noDeny), oauthState("FunctionRole", env, both, "ArnEquals", "FunctionRole"));
+        assertEquals(List.of(), OAuthStatePolicy.oauthStateGuarded(CfnYaml.parse("Parameters: {}")), "no refresh token, no rule");
     }
 
     /** The Sid each violation names, in order. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,10 +102,95 @@ class OnceCommandIT {
         assertEquals(before, account.zendesk.requests());
     }
 
+    /** Regression: an unknown argument was not named, and --help exited 2. */
     @Test
-    void exitsTwoOnAnUnknownArgument(@TempDir Path logs) throws Exception {
+    void anUnknownArgumentIsNamedBeforeTheUsageAndExitsTwo(@TempDir Path logs) throws Exception {
         RunnerJar.Result result = RunnerJar.run(account.env(), logs, "twice");
+
         assertEquals(2, result.exitCode());
-        assertTrue(result.stderr().contains("usage"), result.stderr());
+        List<String> lines = ours(result.stderr());
+        assertEquals("unknown argument 'twice'", lines.get(0), result.stderr());
+        assertTrue(lines.get(1).startsWith("usage: java -jar "), result.stderr());
+        assertEquals("", result.stdout());
+        assertEquals(0, account.zendesk.requests(), "no pass ran");
+    }
+
+    @Test
+    void helpPrintsTheUsageOnStdoutAndExitsZero(@TempDir Path logs) throws Exception {
+        RunnerJar.Result result = RunnerJar.run(account.env(), logs, "--help");
+
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().startsWith("usage: java -jar "), result.stdout());
+        assertTrue(result.stdout().contains("once"), result.stdout());
+        assertEquals(List.of(), ours(result.stderr()), "nothing but Quarkus' start and stop lines on stderr");
+        assertEquals(0, account.zendesk.requests(), "no pass ran");
+    }
+
+    /** Regression: S3 mode without AWS_REGION ended in a 35-line SdkClientException stack trace (exit 1). */
+    @Test
+    void s3WithoutARegionIsOneLineNamingAwsRegionAndExitsTwo(@TempDir Path logs, @TempDir Path home) throws Exception {
+        Map<String, String> env = account.env();
+        env.remove("AWS_REGION");
+        env.remove("AWS_ENDPOINT_URL_S3"); // an S3-compatible endpoint needs no region
+        env.put("HOME", home.toString()); // no ~/.aws/config
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+
+        RunnerJar.Result result = RunnerJar.run(env, logs, "once");
+
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("configuration error: AWS_REGION is required to write to S3 (S3_BUCKET zendesk-logs): set it to the"
+                + " bucket's region, such as AWS_REGION=us-east-1 (AWS_DEFAULT_REGION or a region in the AWS profile also do), or"
+                + " set OUTPUT_DIR to write to a local directory"), ours(result.stderr()));
+        assertEquals(0, account.zendesk.requests(), "refused before any request");
+    }
+
+    @Test
+    void anOutputDirThatIsAFileIsOneLineAndExitsTwo(@TempDir Path logs, @TempDir Path tmp) throws Exception {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("out"), "a file");
+        Map<String, String> env = account.env();
+        env.remove("S3_BUCKET");
+        env.put("OUTPUT_DIR", file.toString());
+
+        RunnerJar.Result result = RunnerJar.run(env, logs, "once");
+
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("configuration error: OUTPUT_DIR (" + file + ") is not a directory: a file of that name exists"),
+                ours(result.stderr()));
+        assertEquals(0, account.zendesk.requests(), "refused before any request");
+    }
+
+    @Test
+    void aPrefixThatLeavesOutputDirIsOneLineAndExitsTwo(@TempDir Path logs, @TempDir Path tmp) throws Exception {
+        Map<String, String> env = account.env();
+        env.remove("S3_BUCKET");
+        env.put("OUTPUT_DIR", tmp.resolve("out").toString());
+        env.put("S3_PREFIX", "../x");
+
+        RunnerJar.Result result = RunnerJar.run(env, logs, "once");
+
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("configuration error: S3_PREFIX (../x) must not contain a '.' or '..' segment: keys stay inside"
+                + " OUTPUT_DIR and the bucket's own layout"), ours(result.stderr()));
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("x")));
+    }
+
+    @Test
+    void aPasswordInTheZendeskUrlIsRefusedWithoutShowingIt(@TempDir Path logs) throws Exception {
+        Map<String, String> env = account.env();
+        env.put("ZENDESK_BASE_URL", "https://admin:Pa55-w0rd@acme.zendesk.com");
+
+        RunnerJar.Result result = RunnerJar.run(env, logs, "once");
+
+        assertEquals(2, result.exitCode(), result.stderr());
+        List<String> lines = ours(result.stderr());
+        assertEquals(1, lines.size(), result.stderr());
+        assertTrue(lines.get(0).startsWith("configuration error: ZENDESK_BASE_URL (https://***@acme.zendesk.com) must not carry"
+                + " credentials"), lines.get(0));
+        assertFalse((result.stdout() + result.stderr()).contains("Pa55-w0rd"));
+    }
+
+    /** stderr without Quarkus' own start-up and shutdown lines: what the collector said. */
+    static List<String> ours(String stderr) {
+        return stderr.lines().filter(l -> !l.matches("^\\d{4}-\\d{2}-\\d{2} .*\\[io\\.quarkus\\] .*")).toList();
     }
 }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs the packaged jar in every auth mode, succeeding and failing (401, 403, refused OAuth client,
- * unreachable Zendesk, S3 refusing or failing a write, bad configuration), several of them with every
+ * unreachable Zendesk, S3 refusing or failing a write, bad configuration, a password in the Zendesk URL,
+ * the refresh token stored under a KMS key), several of them with every
  * logger at DEBUG, and searches everything it printed for every secret value it was given or was
  * issued: none may appear.
  */
@@ -60,6 +61,7 @@ class SecretsStayOutOfOutputIT {
             secrets.put("bearer-7f3e9c1a5d", "a rejected bearer token");
             secrets.put("cs-wrong-6a2b8c0d", "a refused client secret");
             secrets.put("tok-wrong-1e2d3c4b", "a rejected API token");
+            secrets.put("url-pw-4c9e1f", "a password in a URL");
             secrets.put(Base64.getEncoder().encodeToString((CollectorTestResources.EMAIL + "/token:tok-wrong-1e2d3c4b")
                     .getBytes(StandardCharsets.UTF_8)), "rejected Basic credentials");
             String bearer = zendesk.issueAccessToken(Duration.ofMinutes(10));
@@ -86,6 +88,10 @@ class SecretsStayOutOfOutputIT {
             cases.add(new Case("refresh token ok, DEBUG: rotates and stores the new token", () -> debug(refresh), 0, () -> { },
                     result -> assertTrue(new String(account.bucket.bytes("zendesk/crm-state/oauth.json"), StandardCharsets.UTF_8)
                             .contains(zendesk.currentRefreshToken()), "the rotated refresh token was written to S3")));
+            cases.add(new Case("refresh token ok, DEBUG: the rotated token written under a KMS key", () -> debug(with(refresh,
+                    "OAUTH_STATE_KMS_KEY_ID", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")), 0,
+                    () -> { }, result -> assertTrue(new String(account.bucket.bytes("zendesk/crm-state/oauth.json"), StandardCharsets.UTF_8)
+                            .contains(zendesk.currentRefreshToken()), "the rotated refresh token was written to S3")));
             AtomicBoolean removed = new AtomicBoolean();
             cases.add(new Case("refresh token, DEBUG: the bucket disappears before the rotated token is stored",
                     () -> debug(with(refresh, "S3_BUCKET", REMOVED_BUCKET, "ZENDESK_OAUTH_REFRESH_TOKEN", zendesk.currentRefreshToken())), 1,
@@ -107,6 +113,8 @@ class SecretsStayOutOfOutputIT {
                     }));
             cases.add(new Case("zendesk unreachable", with(token, "ZENDESK_BASE_URL", "http://localhost:9", "HTTP_RETRIES", "0"), 1));
             cases.add(new Case("bad setting", with(token, "HTTP_RETRIES", "many"), 2));
+            cases.add(new Case("a password in ZENDESK_BASE_URL", with(token, "ZENDESK_BASE_URL",
+                    "https://admin:url-pw-4c9e1f@acme.zendesk.com"), 2));
             cases.add(new Case("secret reference outside Lambda", with(token, "ZENDESK_API_TOKEN",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:zendesk-AbCdEf"), 2));
 

@@ -23,5 +23,22 @@ class RunModeTest {
         assertEquals(RunMode.ONCE, RunMode.of(new String[] {"once"}, "127.0.0.1:9001"));
         assertEquals(RunMode.USAGE, RunMode.of(new String[] {"twice"}, null));
         assertEquals(RunMode.USAGE, RunMode.of(new String[] {"once", "more"}, null));
+        assertEquals(RunMode.USAGE, RunMode.of(new String[] {"--once"}, "127.0.0.1:9001"));
+    }
+
+    @Test
+    void helpWinsOverEverythingElse() {
+        for (String help : new String[] {"--help", "-h", "help"}) {
+            assertEquals(RunMode.HELP, RunMode.of(new String[] {help}, null));
+            assertEquals(RunMode.HELP, RunMode.of(new String[] {"once", help}, "127.0.0.1:9001"));
+        }
+    }
+
+    @Test
+    void theUnknownArgumentIsTheFirstOneNotUnderstood() {
+        assertEquals("twice", RunMode.unknownArgument(new String[] {"twice"}));
+        assertEquals("more", RunMode.unknownArgument(new String[] {"once", "more"}));
+        assertEquals("once", RunMode.unknownArgument(new String[] {"once", "once"}));
+        assertEquals("", RunMode.unknownArgument(new String[] {""}));
     }
 }

@@ -35,5 +35,6 @@ class ScheduledPassesTest {
         assertEquals(Optional.empty(), ScheduledPasses.scheduleFor(RunMode.LAMBDA, BAD));
         assertEquals(Optional.empty(), ScheduledPasses.scheduleFor(RunMode.ONCE, BAD));
         assertEquals(Optional.empty(), ScheduledPasses.scheduleFor(RunMode.USAGE, BAD));
+        assertEquals(Optional.empty(), ScheduledPasses.scheduleFor(RunMode.HELP, BAD));
     }
 }

@@ -69,6 +69,8 @@ class WindowedStreamTest {
         assertTrue(window.get("after_cursor").isNull());
         ObjectNode first = stream.nextRequest(stream.initialPosition(NOW), NOW).orElseThrow();
         assertEquals("2026-11-20T11:00:01Z", first.get("watermark").asText(), "lookback rounded up: nothing before it was asked for");
+        assertEquals("2026-11-20T11:00:01Z", first.get("window_start").asText(),
+                "the first window starts at the lookback, not lookback + overlap: there is nothing earlier to overlap (README)");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.zendeskcrm.collector.support;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * An HTTP proxy in front of {@link S3Server} that records what the collector sends S3 (headers such as
+ * SSE-KMS), on a free loopback port. The Host header is passed on unchanged, so signatures still match.
+ */
+public final class RecordingS3Proxy implements AutoCloseable {
+    private final WireMockServer proxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").preserveHostHeader(true));
+
+    public RecordingS3Proxy(S3Server s3) {
+        proxy.start();
+        proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(s3.endpoint().toString())));
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + proxy.port();
+    }
+
+    /** The PUT requests of an object ({@code bucket/key}), oldest first. */
+    public List<LoggedRequest> puts(String bucketAndKey) {
+        return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
+                .filter(r -> RequestMethod.PUT.equals(r.getMethod()) && r.getUrl().replaceAll("\\?.*$", "").equals("/" + bucketAndKey))
+                .toList();
+    }
+
+    /** Every PUT request, oldest first. */
+    public List<LoggedRequest> puts() {
+        return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
+                .filter(r -> RequestMethod.PUT.equals(r.getMethod())).toList();
+    }
+
+    public String all() { return proxy.getAllServeEvents().stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList().toString(); }
+
+    public void forget() {
+        proxy.resetRequests();
+    }
+
+    @Override
+    public void close() {
+        proxy.stop();
+    }
+}
