@@ -109,10 +109,15 @@ public final class RetryingRequests {
                 pacer.observe(stream, response, clock.instant());
                 int status = response.getStatus();
                 if (status == 200) {
-                    Optional<T> body = read(response, reader);
-                    if (body.isPresent()) return body.get();
-                    problem = "a truncated or unparsable response body";
-                    wait = backoff(++failures);
+                    try (InputStream body = response.readEntity(InputStream.class)) {
+                        return reader.read(body);
+                    } catch (IOException e) {
+                        // The connection failing under the body names its cause; a body that ends early or does
+                        // not parse names only its kind (a parser's message would quote the answer's records).
+                        problem = e.getCause() != null ? NetworkFailure.describe(e)
+                                : "a truncated or unparsable response body (" + e.getClass().getSimpleName() + ")";
+                        wait = backoff(++failures);
+                    }
                 } else if (status == 429) {
                     problem = "429 Too Many Requests";
                     throttled = true;
@@ -174,15 +179,6 @@ public final class RetryingRequests {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ZendeskException(stream + ": interrupted while waiting", 0);
-        }
-    }
-
-    /** The body as {@code reader} makes it, or empty when it is cut off or does not parse (then the request is retried). */
-    private static <T> Optional<T> read(Response response, BodyReader<T> reader) {
-        try (InputStream body = response.readEntity(InputStream.class)) {
-            return Optional.of(reader.read(body));
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 
