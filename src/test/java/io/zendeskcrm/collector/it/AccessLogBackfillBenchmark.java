@@ -53,16 +53,15 @@ class AccessLogBackfillBenchmark {
 
             long requests = stream.get("requests").asLong();
             double streamSeconds = stream.get("seconds").asDouble();
-            double perWindow = (requests - zendesk.accessLogsThrottled()) / (streamSeconds / window.toSeconds());
-            double minimum = (Math.ceil((requests - zendesk.accessLogsThrottled()) / 50.0) - 1) * window.toSeconds();
+            long pages = requests - zendesk.accessLogsThrottled();
+            long windowsUsed = (long) Math.ceil(streamSeconds / window.toSeconds());
+            long fewestWindows = (pages + 49) / 50;
             System.out.printf("access-log backfill: %,d records over 89 days in %.1f s (whole process; %d s windows = 60 s scaled %dx)%n",
                     records, seconds, window.toSeconds(), 60 / window.toSeconds());
             System.out.printf("access-log backfill: %d requests answered with a page, %d throttled (429 with ratelimit-reset only),"
-                    + " %d retries; stream %.1f s against a minimum of %.0f s for those pages at 50 per window%n",
-                    requests - zendesk.accessLogsThrottled(), zendesk.accessLogsThrottled(), stream.get("retries").asLong(),
-                    streamSeconds, minimum);
-            System.out.printf("access-log backfill: %.1f pages per window achieved against the limit of 50 (%.0f%%)%n",
-                    perWindow, perWindow / 50 * 100);
+                    + " %d retries; stream %.1f s%n", pages, zendesk.accessLogsThrottled(), stream.get("retries").asLong(), streamSeconds);
+            System.out.printf("access-log backfill: %d pages in %d windows of the limit; the fewest the limit of 50 per window"
+                    + " allows is %d (%.1f pages per window used)%n", pages, windowsUsed, fewestWindows, (double) pages / windowsUsed);
         }
     }
 }
