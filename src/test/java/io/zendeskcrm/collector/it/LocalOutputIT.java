@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,25 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * skipped with that reason): the packaged jar says why in one line, leaves no temporary file, and the
  * run after space is freed collects everything exactly once.
  */
-class LocalOutputIT {
+class LocalOutputIT extends OneAccount {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static Account account;
-
-    @BeforeAll
-    static void start() throws Exception {
-        account = new Account();
-    }
-
-    @BeforeEach
-    void emptyAccount() {
-        account.zendesk.reset();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        account.close();
-    }
-
     private static Map<String, String> env(Path outputDir) {
         Map<String, String> env = account.env();
         env.remove("S3_BUCKET");

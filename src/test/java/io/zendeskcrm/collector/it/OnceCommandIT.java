@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,23 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code java -jar target/*-runner.jar once}: exit status and the JSON summary on stdout. */
-class OnceCommandIT {
-    static Account account;
-
-    @BeforeAll
-    static void start() throws Exception {
-        account = new Account();
-    }
-
+class OnceCommandIT extends OneAccount {
     @org.junit.jupiter.api.BeforeEach
     void emptyAccount() {
-        account.zendesk.reset();
         account.bucket.empty();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        account.close();
     }
 
     @Test

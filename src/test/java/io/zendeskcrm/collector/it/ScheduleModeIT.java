@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,23 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code java -jar target/*-runner.jar} without arguments: passes on the SCHEDULE, or one line and status 2. */
-class ScheduleModeIT {
-    static Account account;
-
-    @BeforeAll
-    static void start() throws Exception {
-        account = new Account();
-    }
-
+class ScheduleModeIT extends OneAccount {
     @BeforeEach
     void emptyAccount() {
-        account.zendesk.reset();
         account.bucket.empty();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        account.close();
     }
 
     @Test

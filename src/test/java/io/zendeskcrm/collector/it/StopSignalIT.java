@@ -12,8 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,28 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 143; the next run carries on with nothing lost or written twice. Regression: {@code once} exited 143
  * with no summary and no message, and the scheduled mode logged "Error Occurred After Shutdown".
  */
-class StopSignalIT {
+class StopSignalIT extends OneAccount {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static Account account;
-
-    @BeforeAll
-    static void start() throws Exception {
-        account = new Account();
-    }
-
     @BeforeEach
     void emptyAccount() {
-        account.zendesk.reset();
         account.wireMock.resetToDefaultMappings();
         account.wireMock.resetRequests();
         account.wireMock.stubFor(get(urlPathEqualTo("/api/v2/incremental/tickets/cursor.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         account.wireMock.stubFor(get(urlPathEqualTo("/api/v2/audit_logs.json")).willReturn(aResponse().withTransformers(FakeZendesk.NAME)));
         account.bucket.empty();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        account.close();
     }
 
     /** 2000 tickets and 1000 audit records of the last hour, served 100 a page, slowly. */
