@@ -42,7 +42,7 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
         return owner.filter(o -> o.pass().equals(pass)).isPresent();
     }
 
-    public Checkpoint ownedBy(Owner next) {
+    public Checkpoint withOwner(Owner next) {
         return new Checkpoint(Optional.of(next), streams);
     }
 

@@ -50,7 +50,7 @@ public final class FencedCheckpoint {
             } else if (current.epoch() != epochSeen) {
                 throw new SupersededException(store.location(), current.owner().orElseThrow());
             }
-            Checkpoint mine = current.ownedBy(new Checkpoint.Owner(pass, current.epoch() + 1));
+            Checkpoint mine = current.withOwner(new Checkpoint.Owner(pass, current.epoch() + 1));
             try {
                 String written = store.commit(mine.toJson(), currentVersion);
                 return new FencedCheckpoint(store, pass, mine, written);

@@ -15,7 +15,7 @@ class CheckpointTest {
     @Test
     void roundTripsAsReadableVersionedJson() {
         ObjectNode pos = JsonNodeFactory.instance.objectNode().put("cursor", "c9").put("generated_timestamp", 1795000000L);
-        Checkpoint c = Checkpoint.empty().with("incremental_tickets", pos).ownedBy(new Checkpoint.Owner("pass-1", 7));
+        Checkpoint c = Checkpoint.empty().with("incremental_tickets", pos).withOwner(new Checkpoint.Owner("pass-1", 7));
         String json = new String(c.toJson(), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"version\" : 2"), json);
         assertEquals(7, Checkpoint.parse(c.toJson(), "x").epoch());
