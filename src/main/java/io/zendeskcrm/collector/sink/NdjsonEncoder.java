@@ -1,6 +1,5 @@
 package io.zendeskcrm.collector.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
@@ -64,17 +63,6 @@ public final class NdjsonEncoder {
 
     public Builder builder() {
         return new Builder();
-    }
-
-    /** Each record as its line, without the newline. */
-    public List<String> lines(List<ObjectNode> records) {
-        List<String> out = new ArrayList<>(records.size());
-        try {
-            for (ObjectNode record : records) out.add(JSON.writeValueAsString(record));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return out;
     }
 
     /** The object holding {@code lines}, one per line. */
