@@ -69,6 +69,10 @@ public record Credentials(AuthMode mode, Optional<String> email, Optional<String
             };
             if (!present) throw new SettingsException(name + " is required when AUTH_MODE is " + modeName);
         }
+        Secret bearer = secrets.get(BEARER_TOKEN);
+        if (mode == AuthMode.BEARER && bearer.reveal().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new SettingsException(BEARER_TOKEN + " starts with 'Bearer ': give the access token alone, without the word");
+        }
         // Least privilege by default: read scopes for exactly the streams collected.
         String defaultScopes = resources.stream()
                 .map(Credentials::readScope)

@@ -65,6 +65,9 @@ public record Settings(
         }
     }
 
+    /** Zendesk was founded in 2007: no record is older, and an earlier start is a typo (or a negative start_time). */
+    public static final Instant OLDEST_START = Instant.parse("2007-01-01T00:00:00Z");
+
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     /** Reads every setting through {@code lookup} (blank counts as unset) and validates it. */
@@ -82,9 +85,10 @@ public record Settings(
         });
         String prefix = normalizePrefix("S3_PREFIX", r.optional("S3_PREFIX").orElse(DEFAULT_PREFIX));
         String stateKey = normalizeKey("STATE_KEY", r.optional("STATE_KEY").orElse(DEFAULT_STATE_KEY));
+        checkStateKeyIsNoFolderOfThePrefix(stateKey, prefix);
 
         URI baseUrl = baseUrl(r.required("ZENDESK_BASE_URL"), r.bool("ZENDESK_ALLOW_HTTP", false));
-        List<String> resources = resources(r.optional("RESOURCES").orElse(AUDIT_LOGS + "," + INCREMENTAL_TICKETS));
+        List<String> resources = resources(r.optional("RESOURCES").orElse(""));
         Credentials credentials = Credentials.load(r, resources);
         if (credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN && insidePrefix(prefix, credentials.oauthStateKey())) {
             // The stored refresh token is a secret: the SecOps feed must never read it.
@@ -126,6 +130,18 @@ public record Settings(
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */
     public boolean stateKeyInsideDataPrefix() {
         return insidePrefix(prefix, stateKey);
+    }
+
+    /** The checkpoint cannot be a file where the objects need a folder (a key inside the prefix is only warned about). */
+    private static void checkStateKeyIsNoFolderOfThePrefix(String stateKey, String prefix) {
+        if (stateKey.equals(prefix)) {
+            throw new SettingsException("STATE_KEY (" + stateKey + ") is the data prefix S3_PREFIX (" + prefix + ") itself:"
+                    + " objects are written under it; keep the checkpoint outside it, such as " + DEFAULT_STATE_KEY);
+        }
+        if (prefix.startsWith(stateKey + "/")) {
+            throw new SettingsException("STATE_KEY (" + stateKey + ") is a folder of S3_PREFIX (" + prefix + "): objects are"
+                    + " written under it; keep the checkpoint outside the prefix, such as " + DEFAULT_STATE_KEY);
+        }
     }
 
     private static boolean insidePrefix(String prefix, String key) {
@@ -189,8 +205,12 @@ public record Settings(
     private static URI baseUrl(String raw, boolean allowHttp) {
         String name = "ZENDESK_BASE_URL";
         URI uri = url(name, raw.strip().replaceAll("/+$", ""), raw, "https://<subdomain>.zendesk.com");
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            throw new SettingsException(name + " (" + shown(raw) + ") must be the account's address without a path, such as "
+                    + uri.getScheme() + "://" + uri.getRawAuthority() + " (the collector adds /api/v2/... itself)");
+        }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(uri.getHost());
+        boolean loopback = Set.of("localhost", "127.0.0.1", "[::1]").contains(uri.getHost().toLowerCase(Locale.ROOT));
         if (!scheme.equals("https") && !(scheme.equals("http") && (allowHttp || loopback))) {
             throw new SettingsException(name + " (" + shown(raw) + ") must use https (plain http would expose the credentials;"
                     + " ZENDESK_ALLOW_HTTP=true permits it for a test server)");
@@ -239,7 +259,7 @@ public record Settings(
 
     private static List<String> resources(String raw) {
         List<String> out = new ArrayList<>();
-        for (String part : raw.split(",")) {
+        for (String part : raw.split(",", -1)) {
             String name = part.strip().toLowerCase(Locale.ROOT);
             if (name.isEmpty() || out.contains(name)) continue;
             if (!KNOWN_RESOURCES.contains(name)) {
@@ -248,8 +268,8 @@ public record Settings(
             }
             out.add(name);
         }
-        if (out.isEmpty()) throw new SettingsException("RESOURCES (" + shown(raw) + ") names no stream");
-        return List.copyOf(out);
+        // Blanks are ignored, so a value of blanks only is no value: the default, as when RESOURCES is empty.
+        return out.isEmpty() ? List.of(AUDIT_LOGS, INCREMENTAL_TICKETS) : List.copyOf(out);
     }
 
     /** ISO 8601 ({@code 2026-01-01T00:00:00Z}, or a date) or Unix epoch seconds. */
@@ -261,9 +281,19 @@ public record Settings(
                 throw new SettingsException(name + " (" + raw + ") looks like epoch milliseconds; give epoch seconds"
                         + " (" + Long.parseLong(v) / 1000 + ") or an ISO 8601 time (2026-01-01T00:00:00Z)");
             }
-            if (v.matches("\\d+")) return Instant.ofEpochSecond(Long.parseLong(v));
-            if (v.matches("\\d{4}-\\d{2}-\\d{2}")) return Instant.parse(v + "T00:00:00Z");
-            return java.time.OffsetDateTime.parse(v).toInstant();
+            Instant t;
+            if (v.matches("\\d+")) {
+                t = Instant.ofEpochSecond(Long.parseLong(v));
+            } else if (v.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                t = Instant.parse(v + "T00:00:00Z");
+            } else {
+                t = java.time.OffsetDateTime.parse(v).toInstant();
+            }
+            if (t.isBefore(OLDEST_START)) {
+                throw new SettingsException(name + " (" + shown(raw) + ") is before " + OLDEST_START + ", older than any"
+                        + " Zendesk record; give the moment to collect from (ISO 8601 or epoch seconds)");
+            }
+            return t;
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new SettingsException(name + " (" + shown(raw) + ") is not an ISO 8601 time (2026-01-01T00:00:00Z) or epoch seconds");
         }

@@ -131,11 +131,18 @@ public class Collector {
             throw new SettingsException("START_TIME (" + t + ") is in the future; give the moment to collect from,"
                     + " which must have passed");
         });
-        if (invocationRemaining.isEmpty()) return;
+        invocationRemaining.ifPresent(remaining -> checkLambdaTimes(settings, remaining));
+        if (settings.startTime().isEmpty() && now.minus(settings.lookback()).isBefore(Settings.OLDEST_START)) {
+            throw new SettingsException("LOOKBACK_SECONDS (" + settings.lookback().toSeconds() + ") reaches back before "
+                    + Settings.OLDEST_START + ", older than any Zendesk record; give a shorter lookback, or START_TIME");
+        }
+    }
+
+    private static void checkLambdaTimes(Settings settings, Duration remaining) {
         Duration margin = settings.lambdaTimeMargin();
-        if (invocationRemaining.get().compareTo(margin) <= 0) {
+        if (remaining.compareTo(margin) <= 0) {
             throw new SettingsException("LAMBDA_TIME_MARGIN_SECONDS (" + margin.toSeconds() + ") must be less than the"
-                    + " function's timeout (" + invocationRemaining.get().toSeconds() + " s left in this invocation):"
+                    + " function's timeout (" + remaining.toSeconds() + " s left in this invocation):"
                     + " no page could ever start; raise the function's Timeout or lower the margin");
         }
         if (settings.httpTimeout().compareTo(margin) >= 0) {

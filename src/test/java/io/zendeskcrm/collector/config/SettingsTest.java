@@ -229,4 +229,66 @@ class SettingsTest {
     void everyStreamSettingsAdmitsHasAFactory() {
         assertEquals(Settings.KNOWN_RESOURCES, io.zendeskcrm.collector.zendesk.Streams.names());
     }
+
+    private static final String[] TOKEN_BASE = {"S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com",
+            "ZENDESK_EMAIL", "a@acme.com", "ZENDESK_API_TOKEN", "t"};
+
+    /** Regression: RESOURCES="" meant the default but " , ," was an error. */
+    @Test
+    void resourcesOfBlanksOnlyMeanTheDefaultLikeAnEmptyValue() {
+        List<String> defaults = List.of("audit_logs", "incremental_tickets");
+        assertEquals(defaults, load(with(TOKEN_BASE, "RESOURCES", "")).resources());
+        assertEquals(defaults, load(with(TOKEN_BASE, "RESOURCES", " , ,")).resources());
+        assertEquals(List.of("access_logs"), load(with(TOKEN_BASE, "RESOURCES", ", access_logs ,")).resources());
+    }
+
+    /** Regression: START_TIME=1960-01-01 was sent to Zendesk as a negative start_time. */
+    @Test
+    void aStartTimeBeforeZendeskExistedIsRefused() {
+        assertEquals("START_TIME (1960-01-01) is before 2007-01-01T00:00:00Z, older than any Zendesk record; give the moment"
+                + " to collect from (ISO 8601 or epoch seconds)", error(with(TOKEN_BASE, "START_TIME", "1960-01-01")));
+        assertTrue(error(with(TOKEN_BASE, "START_TIME", "-5")).startsWith("START_TIME (-5) is not an ISO 8601 time"));
+        assertTrue(error(with(TOKEN_BASE, "START_TIME", "0")).startsWith("START_TIME (0) is before 2007-01-01T00:00:00Z"));
+        assertEquals(Instant.parse("2007-01-01T00:00:00Z"), load(with(TOKEN_BASE, "START_TIME", "2007-01-01")).startTime().orElseThrow());
+    }
+
+    /** Regression: ZENDESK_BASE_URL=https://acme.zendesk.com/api/v2 cost a request and a checkpoint before failing. */
+    @Test
+    void aZendeskBaseUrlWithAPathIsAConfigurationError() {
+        assertEquals("ZENDESK_BASE_URL (https://acme.zendesk.com/api/v2) must be the account's address without a path,"
+                + " such as https://acme.zendesk.com (the collector adds /api/v2/... itself)",
+                error(with(TOKEN_BASE, "ZENDESK_BASE_URL", "https://acme.zendesk.com/api/v2")));
+        assertTrue(error(with(TOKEN_BASE, "ZENDESK_BASE_URL", "https://acme.zendesk.com/agent/"))
+                .contains("must be the account's address without a path"));
+        assertEquals("https://acme.zendesk.com", load(with(TOKEN_BASE, "ZENDESK_BASE_URL", "https://acme.zendesk.com//"))
+                .zendeskBaseUrl().toString());
+    }
+
+    /** Regression: http://LOCALHOST:8080 was refused although it is localhost. */
+    @Test
+    void loopbackHostNamesAreMatchedWithoutRegardToCase() {
+        assertEquals("http://LOCALHOST:8080", load(with(TOKEN_BASE, "ZENDESK_BASE_URL", "http://LOCALHOST:8080"))
+                .zendeskBaseUrl().toString());
+    }
+
+    /** Regression: STATE_KEY equal to S3_PREFIX wrote a stray file and blamed OUTPUT_DIR. */
+    @Test
+    void aStateKeyThatIsTheDataPrefixOrContainsItIsAConfigurationError() {
+        assertEquals("STATE_KEY (zendesk/crm) is the data prefix S3_PREFIX (zendesk/crm) itself: objects are written under it;"
+                + " keep the checkpoint outside it, such as zendesk/crm-state/state.json",
+                error(with(with(TOKEN_BASE, "S3_PREFIX", "zendesk/crm/"), "STATE_KEY", "zendesk/crm")));
+        assertTrue(error(with(with(TOKEN_BASE, "S3_PREFIX", "zendesk/state.json/crm"), "STATE_KEY", "zendesk/state.json"))
+                .startsWith("STATE_KEY (zendesk/state.json) is a folder of S3_PREFIX (zendesk/state.json/crm)"));
+    }
+
+    /** Regression: ZENDESK_BEARER_TOKEN="Bearer abc" (the header's word pasted with the token) was sent as is. */
+    @Test
+    void aBearerTokenPastedWithItsSchemeWordIsNamedWithoutShowingIt() {
+        String message = error("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "bearer",
+                "ZENDESK_BEARER_TOKEN", "Bearer s3cr3tvalue");
+        assertEquals("ZENDESK_BEARER_TOKEN starts with 'Bearer ': give the access token alone, without the word", message);
+        assertFalse(message.contains("s3cr3tvalue"));
+        assertEquals("plain", load("S3_BUCKET", "b-1", "ZENDESK_BASE_URL", "https://acme.zendesk.com", "AUTH_MODE", "bearer",
+                "ZENDESK_BEARER_TOKEN", "plain").credentials().secret(Credentials.BEARER_TOKEN).reveal());
+    }
 }
