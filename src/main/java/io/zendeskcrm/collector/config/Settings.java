@@ -68,6 +68,9 @@ public record Settings(
     /** Zendesk was founded in 2007: no record is older, and an earlier start is a typo (or a negative start_time). */
     public static final Instant OLDEST_START = Instant.parse("2007-01-01T00:00:00Z");
 
+    /** Ten years: further back is START_TIME's job (and a lookback cannot reach before {@link #OLDEST_START}). */
+    public static final int MAX_LOOKBACK_SECONDS = 315_360_000;
+
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     /** Reads every setting through {@code lookup} (blank counts as unset) and validates it. */
@@ -96,7 +99,7 @@ public record Settings(
                     + prefix + "): the SecOps feed reads everything under the prefix");
         }
         int maxPages = r.integer("MAX_PAGES", 20, 0, Integer.MAX_VALUE);
-        Duration lookback = Duration.ofSeconds(r.integer("LOOKBACK_SECONDS", 3600, 1, Integer.MAX_VALUE));
+        Duration lookback = Duration.ofSeconds(r.integer("LOOKBACK_SECONDS", 3600, 1, MAX_LOOKBACK_SECONDS));
         Optional<Instant> startTime = r.optional("START_TIME").map(v -> instant("START_TIME", v));
         Duration timeout = Duration.ofSeconds(r.integer("HTTP_TIMEOUT", 60, 1, 900));
         int retries = r.integer("HTTP_RETRIES", 3, 0, 20);

@@ -132,10 +132,6 @@ public class Collector {
                     + " which must have passed");
         });
         invocationRemaining.ifPresent(remaining -> checkLambdaTimes(settings, remaining));
-        if (settings.startTime().isEmpty() && now.minus(settings.lookback()).isBefore(Settings.OLDEST_START)) {
-            throw new SettingsException("LOOKBACK_SECONDS (" + settings.lookback().toSeconds() + ") reaches back before "
-                    + Settings.OLDEST_START + ", older than any Zendesk record; give a shorter lookback, or START_TIME");
-        }
     }
 
     private static void checkLambdaTimes(Settings settings, Duration remaining) {

@@ -6,6 +6,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.config.Schedule;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
 import jakarta.inject.Inject;
@@ -49,6 +50,9 @@ public class Main implements QuarkusApplication {
                 stop.handleSignals(() -> { });
                 RunSummary summary;
                 try {
+                    // Every setting is validated, SCHEDULE too although one pass does not use it: a typo found
+                    // now is not found later by the long-running mode.
+                    Schedule.load(Collector::config);
                     // Progress lines only for a person watching; scripts and schedulers get the summary alone.
                     summary = System.console() != null ? collector.run(new TerminalProgress(System.err)) : collector.run();
                 } catch (SettingsException e) {

@@ -242,14 +242,16 @@ class SettingsTest {
         assertEquals(List.of("access_logs"), load(with(TOKEN_BASE, "RESOURCES", ", access_logs ,")).resources());
     }
 
-    /** Regression: START_TIME=1960-01-01 was sent to Zendesk as a negative start_time. */
+    /** Regression: START_TIME=1960-01-01 (or a lookback of decades) was sent to Zendesk as a negative start_time. */
     @Test
-    void aStartTimeBeforeZendeskExistedIsRefused() {
+    void aStartBeforeZendeskExistedIsRefused() {
         assertEquals("START_TIME (1960-01-01) is before 2007-01-01T00:00:00Z, older than any Zendesk record; give the moment"
                 + " to collect from (ISO 8601 or epoch seconds)", error(with(TOKEN_BASE, "START_TIME", "1960-01-01")));
         assertTrue(error(with(TOKEN_BASE, "START_TIME", "-5")).startsWith("START_TIME (-5) is not an ISO 8601 time"));
         assertTrue(error(with(TOKEN_BASE, "START_TIME", "0")).startsWith("START_TIME (0) is before 2007-01-01T00:00:00Z"));
         assertEquals(Instant.parse("2007-01-01T00:00:00Z"), load(with(TOKEN_BASE, "START_TIME", "2007-01-01")).startTime().orElseThrow());
+        assertEquals("LOOKBACK_SECONDS (2000000000) must be a whole number from 1 to 315360000",
+                error(with(TOKEN_BASE, "LOOKBACK_SECONDS", "2000000000")));
     }
 
     /** Regression: ZENDESK_BASE_URL=https://acme.zendesk.com/api/v2 cost a request and a checkpoint before failing. */

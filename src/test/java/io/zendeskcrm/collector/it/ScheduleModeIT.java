@@ -38,6 +38,21 @@ class ScheduleModeIT extends OneAccount {
         assertEquals(0, account.zendesk.requests(), "no pass ran");
     }
 
+    /** Regression: SCHEDULE=abc with once exited 0 without a word, although every setting is validated. */
+    @Test
+    void aBadScheduleIsRefusedByOnceToo(@TempDir Path logs) throws Exception {
+        Map<String, String> env = account.env();
+        env.put("SCHEDULE", "abc");
+
+        Process p = RunnerJar.start(env, logs, "once");
+
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the collector exits");
+        String stderr = Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), stderr);
+        assertTrue(stderr.contains("configuration error: SCHEDULE (abc) is not a schedule; accepted: "), stderr);
+        assertEquals(0, account.zendesk.requests(), "no pass ran");
+    }
+
     @Test
     void aPassRunsAtStartAndTheProcessKeepsRunning(@TempDir Path logs) throws Exception {
         account.zendesk.putTicket(1, Instant.now().minusSeconds(300), "open");

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,18 +20,6 @@ class CheckTimesTest {
                 "ZENDESK_EMAIL", "a@acme.com", "ZENDESK_API_TOKEN", "t"));
         for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
         return Settings.load(name -> Optional.ofNullable(env.get(name)));
-    }
-
-    /** Regression: LOOKBACK_SECONDS=2000000000 was sent to Zendesk as a negative start_time. */
-    @Test
-    void aLookbackReachingBeforeZendeskExistedIsAConfigurationError() {
-        SettingsException e = assertThrows(SettingsException.class,
-                () -> Collector.checkTimes(settings("LOOKBACK_SECONDS", "2000000000"), NOW, Optional.empty()));
-        assertEquals("LOOKBACK_SECONDS (2000000000) reaches back before 2007-01-01T00:00:00Z, older than any Zendesk record;"
-                + " give a shorter lookback, or START_TIME", e.getMessage());
-        assertDoesNotThrow(() -> Collector.checkTimes(settings("LOOKBACK_SECONDS", "2000000000", "START_TIME", "2020-01-01"),
-                NOW, Optional.empty()), "START_TIME, when given, is where a stream starts");
-        assertDoesNotThrow(() -> Collector.checkTimes(settings("LOOKBACK_SECONDS", "31536000"), NOW, Optional.empty()));
     }
 
     @Test
