@@ -10,6 +10,10 @@ import io.zendeskcrm.collector.config.Schedule;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import org.jboss.logging.Logger;
 
 /** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations. */
@@ -30,6 +34,9 @@ public class Main implements QuarkusApplication {
 
     @Inject
     Collector collector;
+
+    @Inject
+    Clock clock;
 
     @Inject
     SummaryLog summaryLog;
@@ -54,7 +61,7 @@ public class Main implements QuarkusApplication {
                     // now is not found later by the long-running mode.
                     Schedule.load(Collector::config);
                     // Progress lines only for a person watching; scripts and schedulers get the summary alone.
-                    summary = System.console() != null ? collector.run(new TerminalProgress(System.err)) : collector.run();
+                    summary = stderrIsTerminal() ? collector.run(new TerminalProgress(System.err, clock.instant())) : collector.run();
                 } catch (SettingsException e) {
                     System.err.println("configuration error: " + e.getMessage());
                     return EXIT_USAGE;
@@ -99,6 +106,19 @@ public class Main implements QuarkusApplication {
                 Quarkus.waitForExit();
                 return 0;
             }
+        }
+    }
+
+    /**
+     * Progress goes to stderr, so it is shown whenever stderr is a terminal, also with stdout redirected to
+     * a file ({@code once > summary.json}). {@link System#console()} needs both stdin and stdout to be one.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null; // no /proc (macOS): the best the JDK can tell
         }
     }
 

@@ -15,21 +15,28 @@ final class TerminalProgress implements Progress {
     private record Start(Instant wall, Instant position) {}
 
     private final PrintStream out;
-    private final Map<String, Start> starts = new HashMap<>();
+    private final Instant passStarted;
+    private final Map<String, Start> firstPages = new HashMap<>();
 
-    TerminalProgress(PrintStream out) {
+    /** @param passStarted when the pass began: the rate counts from there, start-up and first request included */
+    TerminalProgress(PrintStream out, Instant passStarted) {
         this.out = out;
+        this.passStarted = passStarted;
     }
 
     @Override
     public synchronized void page(String stream, int pages, long records, Instant position, Instant now) {
-        Start start = starts.computeIfAbsent(stream, s -> new Start(now, position));
-        double seconds = Math.max(0.001, Duration.between(start.wall(), now).toMillis() / 1000.0);
-        long covered = Duration.between(start.position(), position).getSeconds();
+        // Where a stream began is known only after its first page: the time left is measured from there on.
+        Start first = firstPages.computeIfAbsent(stream, s -> new Start(now, position));
+        double seconds = Duration.between(passStarted, now).toMillis() / 1000.0;
+        String rate = seconds >= 1 ? String.format("%,.0f records/s", records / seconds) : "rate after the first second";
+        double since = Duration.between(first.wall(), now).toMillis() / 1000.0;
+        long covered = Duration.between(first.position(), position).getSeconds();
         long behind = Math.max(0, Duration.between(position, now).getSeconds());
-        String eta = covered > 0 ? format(Duration.ofSeconds((long) (behind * seconds / covered))) : "?";
-        out.printf("%s: %,d records in %d pages, %,.0f records/s, at %s, about %s left%n",
-                stream, records, pages, records / seconds, position, eta);
+        String left = behind == 0 ? "caught up"
+                : covered > 0 && since > 0 ? "about " + format(Duration.ofSeconds((long) (behind * since / covered))) + " left"
+                : "time left after the next page";
+        out.printf("%s: %,d records in %d pages, %s, at %s, %s%n", stream, records, pages, rate, position, left);
     }
 
     static String format(Duration d) {

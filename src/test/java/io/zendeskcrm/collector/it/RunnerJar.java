@@ -25,18 +25,24 @@ final class RunnerJar {
         }
     }
 
+    /** The launcher {@code ./mvnw package} makes beside the jar: how the README starts the collector. */
+    static Path launcher() throws IOException {
+        return jar().toAbsolutePath().getParent().resolve("zendesk-crm-collector");
+    }
+
     static Process start(Map<String, String> env, Path logDir, String... args) throws IOException {
-        // As the README says to start it: from target/, with the class-data archive the build made there,
-        // the serial collector and a 128 MB heap.
-        // (-Dbench.plain-jvm=true: plain `java -Xmx256m -jar`, for a benchmark's "before".)
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(Boolean.getBoolean("bench.plain-jvm") ? List.of("-Xmx256m")
-                : List.of("-XX:SharedArchiveFile=app-cds.jsa", "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m"));
-        command.addAll(List.of("-jar", jar().getFileName().toString()));
+        // As the README says to start it: the launcher (class-data archive, serial collector, 128 MB heap), with
+        // the JVM that built the archive. (-Dbench.plain-jvm=true: plain `java -Xmx256m -jar`, for a benchmark's
+        // "before".)
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(Boolean.getBoolean("bench.plain-jvm")
+                ? List.of(java, "-Xmx256m", "-jar", jar().toAbsolutePath().toString())
+                : List.of(launcher().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(jar().getParent().toFile());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().putAll(env);
         Files.createDirectories(logDir);
         pb.redirectOutput(logDir.resolve("stdout").toFile());

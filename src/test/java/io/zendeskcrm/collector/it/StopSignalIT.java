@@ -139,6 +139,45 @@ class StopSignalIT extends OneAccount {
         assertNothingLostOrRepeated(before);
     }
 
+    /** Regression: Ctrl-C pressed twice printed about 100 lines of a Vert.x NullPointerException trace. */
+    @Test
+    void aSecondCtrlCStopsAtOnceWithOneLineAndExit130(@TempDir Path logs) throws Exception {
+        Map<String, String> env = slowAccount();
+        Process p = RunnerJar.start(env, logs.resolve("twice"), "once");
+        awaitRequests(6, p);
+        Map<String, String> before = account.bucket.etags("zendesk/crm/");
+
+        signal(p, "INT");
+        awaitLine(logs.resolve("twice/stderr"), "SIGINT received", p);
+        signal(p, "INT");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the second Ctrl-C stops the process");
+
+        String stderr = Files.readString(logs.resolve("twice/stderr"), StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), stderr);
+        assertTrue(stderr.contains("stopped at once by a second SIGINT"), stderr);
+        for (String never : List.of("Exception", "\tat ", "ERROR")) {
+            assertFalse(stderr.contains(never), never + " in:\n" + stderr);
+        }
+        account.zendesk.responseDelay(Duration.ZERO);
+        RunnerJar.Result next = RunnerJar.run(env, logs.resolve("next"), "once");
+        assertEquals(0, next.exitCode(), next.stderr());
+        assertNothingLostOrRepeated(before);
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+    }
+
+    private static void awaitLine(Path file, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text)) return;
+            assertTrue(p.isAlive(), "the collector exited early");
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no '" + text + "' in " + file);
+    }
+
     /** Waits until Zendesk has had {@code n} requests. */
     private static void awaitRequests(int n, Process p) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);

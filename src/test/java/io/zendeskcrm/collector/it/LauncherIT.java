@@ -1,0 +1,70 @@
+package io.zendeskcrm.collector.it;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code target/zendesk-crm-collector}, the launcher the README's quick start uses, as a user runs it. */
+class LauncherIT {
+    private record Run(int exitCode, String stdout, String stderr) {}
+
+    private static Run run(Path launcher, Path workDir, String javaOpts, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        if (javaOpts != null) pb.environment().put("JAVA_OPTS", javaOpts);
+        Path out = Files.createTempFile(workDir, "stdout", "");
+        Path err = Files.createTempFile(workDir, "stderr", "");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the launcher returns");
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** -Xshare:on makes the JVM refuse to start unless it maps the archive: proof that it is used from anywhere. */
+    @Test
+    void startsFromAnyDirectoryWithTheClassDataArchive(@TempDir Path elsewhere) throws Exception {
+        Run help = run(RunnerJar.launcher(), elsewhere, "-Xshare:on", "--help");
+        assertEquals(0, help.exitCode(), help.stderr());
+        assertTrue(help.stdout().startsWith("usage: "), help.stdout());
+        assertTrue(!help.stderr().contains("archive") && !help.stderr().contains("zendesk-crm-collector:"), help.stderr());
+    }
+
+    @Test
+    void aCopyWithoutLibOrTheArchiveSaysWhatIsMissingInOneLine(@TempDir Path copy) throws Exception {
+        Path launcher = Files.copy(RunnerJar.launcher(), copy.resolve("zendesk-crm-collector"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(RunnerJar.jar(), copy.resolve(RunnerJar.jar().getFileName()));
+
+        Run withoutLib = run(launcher, copy, null, "once");
+        assertEquals(2, withoutLib.exitCode(), withoutLib.stderr());
+        assertEquals("zendesk-crm-collector: " + copy.toRealPath() + "/lib is missing: the runner jar loads its libraries from"
+                + " lib/ beside it; copy target/ whole (the jar, lib/, app-cds.jsa and this launcher) or run ./mvnw package\n",
+                withoutLib.stderr());
+
+        Files.createSymbolicLink(copy.resolve("lib"), RunnerJar.jar().toAbsolutePath().getParent().resolve("lib"));
+        Run withoutArchive = run(launcher, copy, null, "--help");
+        assertEquals(0, withoutArchive.exitCode(), withoutArchive.stderr());
+        assertEquals("zendesk-crm-collector: no class-data archive (" + copy.toRealPath() + "/app-cds.jsa), so start-up is"
+                + " slower; ./mvnw package makes it", withoutArchive.stderr().lines().findFirst().orElse(""));
+        assertTrue(withoutArchive.stdout().startsWith("usage: "), withoutArchive.stdout());
+    }
+
+    @Test
+    void withoutTheJarItSaysHowToBuildIt(@TempDir Path empty) throws Exception {
+        Path launcher = Files.copy(RunnerJar.launcher(), empty.resolve("zendesk-crm-collector"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Run run = run(launcher, empty, null, "once");
+        assertEquals(2, run.exitCode());
+        assertEquals("zendesk-crm-collector: no runner jar beside this launcher in " + empty.toRealPath()
+                + ": build it with ./mvnw package\n", run.stderr());
+    }
+}
