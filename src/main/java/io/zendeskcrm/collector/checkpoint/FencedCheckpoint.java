@@ -92,9 +92,9 @@ public final class FencedCheckpoint {
      * an object is written, so that a pass fenced out while it fetched writes nothing.
      */
     public synchronized void confirmOwner() {
-        Optional<CheckpointStore.Stored> stored = store.load();
-        if (stored.isPresent() && stored.get().version().equals(version)) return;
-        adopt(stored);
+        // The version alone tells that nothing changed: the document is read only when it did.
+        if (store.version().filter(version::equals).isPresent()) return;
+        adopt(store.load());
     }
 
     /** After a failed conditional write: takes the stored version if this pass wrote it, else stops. */
