@@ -63,7 +63,7 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
         ObjectNode s = root.putObject("streams");
         streams.keySet().stream().sorted().forEach(k -> s.set(k, streams.get(k)));
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+            return JSON.writeValueAsBytes(root); // compact: it is rewritten after every page
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,11 @@ public interface CheckpointStore {
     /** The stored document and its version, or empty when none exists yet. */
     Optional<Stored> load();
 
+    /** The stored document's version without its content (S3: a HEAD request), or empty when none exists. */
+    default Optional<String> version() {
+        return load().map(Stored::version);
+    }
+
     /**
      * Replaces the document if its version is still {@code expectedVersion} ({@code null}: only if none
      * exists) and returns the new version.

@@ -34,12 +34,14 @@ public final class FencedCheckpoint {
     /**
      * Makes {@code pass} the owner. When another pass takes over between this pass's read and its
      * write, that pass is newer and this one yields ({@link SupersededException}); when the current
-     * owner merely commits progress in between, the take-over is tried again on the new version.
+     * owner merely commits progress in between, the take-over is tried again on the new version; an
+     * owner that commits faster than this pass can take over is busy, and this pass yields to it too.
      *
      * @throws CorruptCheckpointException when the stored checkpoint cannot be read
      */
     public static FencedCheckpoint takeOver(CheckpointStore store, String pass) {
         Long epochSeen = null;
+        Checkpoint.Owner busy = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<CheckpointStore.Stored> stored = store.load();
             Checkpoint current = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
@@ -50,6 +52,7 @@ public final class FencedCheckpoint {
             } else if (current.epoch() != epochSeen) {
                 throw new SupersededException(store.location(), current.owner().orElseThrow());
             }
+            busy = current.owner().orElse(null);
             Checkpoint mine = current.withOwner(new Checkpoint.Owner(pass, current.epoch() + 1));
             try {
                 String written = store.commit(mine.toJson(), currentVersion);
@@ -58,6 +61,8 @@ public final class FencedCheckpoint {
                 // Re-read: this pass's own write that landed, another take-over, or the owner's progress.
             }
         }
+        // Every attempt lost to the owner's progress: it is running, and the work is in hand.
+        if (busy != null) throw SupersededException.busy(store.location(), busy);
         throw new CheckpointConflictException(store.location());
     }
 
@@ -87,9 +92,9 @@ public final class FencedCheckpoint {
      * an object is written, so that a pass fenced out while it fetched writes nothing.
      */
     public synchronized void confirmOwner() {
-        Optional<CheckpointStore.Stored> stored = store.load();
-        if (stored.isPresent() && stored.get().version().equals(version)) return;
-        adopt(stored);
+        // The version alone tells that nothing changed: the document is read only when it did.
+        if (store.version().filter(version::equals).isPresent()) return;
+        adopt(store.load());
     }
 
     /** After a failed conditional write: takes the stored version if this pass wrote it, else stops. */

@@ -32,6 +32,18 @@ public final class S3CheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<String> version() {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).eTag());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return Optional.empty(); // a HEAD answer has no body to name NoSuchKey
+            throw e;
+        }
+    }
+
+    @Override
     public String commit(byte[] content, String expectedVersion) {
         PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
         if (expectedVersion == null) {

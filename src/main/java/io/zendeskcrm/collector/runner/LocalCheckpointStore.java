@@ -29,6 +29,15 @@ final class LocalCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<String> version() {
+        try {
+            return files.version();
+        } catch (UncheckedIOException e) {
+            throw explained(e);
+        }
+    }
+
+    @Override
     public String commit(byte[] content, String expectedVersion) {
         try {
             return files.commit(content, expectedVersion);

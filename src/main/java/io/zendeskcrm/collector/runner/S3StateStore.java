@@ -32,6 +32,15 @@ final class S3StateStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<String> version() {
+        try {
+            return store.version();
+        } catch (SdkException e) {
+            throw S3Failure.of(e, bucket, key);
+        }
+    }
+
+    @Override
     public String commit(byte[] content, String expectedVersion) {
         try {
             return store.commit(content, expectedVersion);

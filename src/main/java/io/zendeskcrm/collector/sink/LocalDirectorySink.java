@@ -1,6 +1,7 @@
 package io.zendeskcrm.collector.sink;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -61,6 +62,17 @@ public final class LocalDirectorySink implements RecordSink {
     public Optional<byte[]> read(String key) {
         try {
             return Optional.of(Files.readAllBytes(root.resolve(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + root.resolve(key) + ": " + why(e) + " (OUTPUT_DIR)", e);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        try {
+            return Optional.of(Files.newInputStream(root.resolve(key)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

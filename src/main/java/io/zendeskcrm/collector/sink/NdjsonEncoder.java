@@ -2,6 +2,7 @@ package io.zendeskcrm.collector.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -65,38 +68,76 @@ public final class NdjsonEncoder {
         return new Builder();
     }
 
-    /** The object holding {@code lines}, one per line. */
-    public byte[] pack(List<String> lines) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 + lines.size() * 512);
-        try (OutputStream out = gzip ? new FastGzip(bytes) : bytes) {
-            for (String line : lines) {
-                out.write(line.getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
     public EncodedRecords encode(List<ObjectNode> records) {
         Builder builder = builder();
         records.forEach(builder::add);
         return builder.finish();
     }
 
-    /** The lines of an object written by {@link #pack}. */
+    /** The lines of an object, as text (whatever its compression). */
     public List<String> unpack(byte[] object) {
-        try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(object)) : new ByteArrayInputStream(object)) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            List<String> out = new ArrayList<>();
-            for (String line : text.split("\n")) {
-                if (!line.isEmpty()) out.add(line);
+        List<String> out = new ArrayList<>();
+        forEachLine(new ByteArrayInputStream(object), line -> out.add(new String(line, StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /**
+     * Hands each non-empty line of a stored object to {@code consumer}, byte for byte and one at a time,
+     * as the object is read: an object is never held whole. Gzip is recognised by its magic bytes, not by
+     * this encoder's setting, so an object written before {@code OUTPUT_COMPRESSION} changed reads the same.
+     */
+    public static void forEachLine(InputStream object, Consumer<byte[]> consumer) {
+        try (InputStream in = decoded(new BufferedInputStream(object, 64 * 1024))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] != '\n') continue;
+                    line.write(buffer, from, i - from);
+                    if (line.size() > 0) consumer.accept(line.toByteArray());
+                    line.reset();
+                    from = i + 1;
+                }
+                line.write(buffer, from, n - from);
             }
-            return out;
+            if (line.size() > 0) consumer.accept(line.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The object holding the lines of {@code object} that {@code keep} accepts (by their index, from 0),
+     * in this encoder's compression: a page's remaining records re-encoded from its own bytes.
+     */
+    public EncodedRecords repack(byte[] object, IntPredicate keep) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        int[] index = {0};
+        int[] count = {0};
+        try (OutputStream out = gzip ? new FastGzip(bytes) : bytes) {
+            forEachLine(new ByteArrayInputStream(object), line -> {
+                if (!keep.test(index[0]++)) return;
+                try {
+                    out.write(line);
+                    out.write('\n');
+                    count[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new EncodedRecords(bytes.toByteArray(), count[0]);
+    }
+
+    private static InputStream decoded(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        return first == 0x1f && second == 0x8b ? new GZIPInputStream(in, 64 * 1024) : in;
     }
 
     /** Parses one line back into its record. */

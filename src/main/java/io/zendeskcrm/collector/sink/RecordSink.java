@@ -1,5 +1,7 @@
 package io.zendeskcrm.collector.sink;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -14,4 +16,9 @@ public interface RecordSink {
 
     /** The object at {@code key}, or empty when there is none. */
     Optional<byte[]> read(String key);
+
+    /** The object at {@code key} as a stream to read it as it arrives (the caller closes it), or empty when there is none. */
+    default Optional<InputStream> open(String key) {
+        return read(key).map(ByteArrayInputStream::new);
+    }
 }

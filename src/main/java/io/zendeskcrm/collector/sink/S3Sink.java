@@ -1,5 +1,6 @@
 package io.zendeskcrm.collector.sink;
 
+import java.io.InputStream;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -48,6 +49,17 @@ public final class S3Sink implements RecordSink {
     public Optional<byte[]> read(String key) {
         try {
             return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw S3Failure.of(e, bucket, key);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> open(String key) {
+        try {
+            return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (SdkException e) {

@@ -1,11 +1,14 @@
 package io.zendeskcrm.collector.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,6 +19,10 @@ import java.util.Set;
  * rest goes to the next key of the chain, and so on; nothing is written when nothing is left. The
  * records found in the chain that are not on this page are handed back, so that the stream can skip
  * them when they come round again.
+ *
+ * <p>Records are compared by {@linkplain RecordIdentity identity}, and only identities are kept: each
+ * stored object is read as a stream, line by line, and the page's remaining lines are re-encoded from
+ * its own compressed bytes, so a re-read page costs about what its first reading did.
  */
 public final class WriteOnceObjects {
     private final RecordSink sink;
@@ -29,9 +36,10 @@ public final class WriteOnceObjects {
     }
 
     /**
-     * @param written     records of the page written now
+     * @param written      records of the page written now
      * @param alreadyThere records of the page found already written for this request
-     * @param elsewhere   records written for this request that are not on this page
+     * @param elsewhere    records written for this request that are not on this page, each as its
+     *                     {@linkplain RecordIdentity.Line#head() head} (its id and times, not its body)
      */
     public record Result(int written, int alreadyThere, List<ObjectNode> elsewhere) {}
 
@@ -43,43 +51,52 @@ public final class WriteOnceObjects {
         String first = keys.of(stream, keyTime, request, 1);
         beforeEachCreate.run();
         if (sink.create(first, records.content())) return new Result(records.count(), 0, List.of());
-        // Taken: only now are the page's lines needed one by one, to tell what is already there.
-        List<String> lines = encoder.unpack(records.content());
-        Set<String> found = new LinkedHashSet<>(encoder.unpack(read(first)));
-        List<String> remaining = without(lines, found);
+        // Taken: only now are the page's records needed one by one, to tell what is already there.
+        List<String> onPage = new ArrayList<>(records.count());
+        NdjsonEncoder.forEachLine(new ByteArrayInputStream(records.content()),
+                line -> onPage.add(RecordIdentity.of(line).identity()));
+        Set<String> pageIdentities = new HashSet<>(onPage);
+        Set<String> found = new HashSet<>();
+        List<ObjectNode> elsewhere = new ArrayList<>();
+        if (!scan(first, found, pageIdentities, elsewhere)) throw unreadable(first);
         int written = 0;
         for (int n = 2; ; n++) {
             String key = keys.of(stream, keyTime, request, n);
-            if (!remaining.isEmpty()) {
+            boolean remaining = onPage.stream().anyMatch(id -> !found.contains(id));
+            if (remaining) {
                 beforeEachCreate.run();
-                if (sink.create(key, encoder.pack(remaining))) {
-                    written = remaining.size();
+                EncodedRecords rest = encoder.repack(records.content(), i -> !found.contains(onPage.get(i)));
+                if (sink.create(key, rest.content())) {
+                    written = rest.count();
                     break;
                 }
             }
             // Taken (or, with nothing left to write, possibly taken): read it to learn what is there.
-            var there = sink.read(key);
-            if (there.isEmpty()) {
-                if (remaining.isEmpty()) break; // the end of the chain
-                throw new IllegalStateException("the object " + key + " exists but could not be read; it is left as it is");
+            if (!scan(key, found, pageIdentities, elsewhere)) {
+                if (!remaining) break; // the end of the chain
+                throw unreadable(key);
             }
-            found.addAll(encoder.unpack(there.get()));
-            remaining = without(remaining, found);
         }
-        Set<String> onPage = new HashSet<>(lines);
-        List<ObjectNode> elsewhere = new ArrayList<>();
-        for (String line : found) {
-            if (!onPage.contains(line)) elsewhere.add(NdjsonEncoder.record(line));
-        }
-        return new Result(written, lines.size() - written, elsewhere);
+        return new Result(written, onPage.size() - written, elsewhere);
     }
 
-    private byte[] read(String key) {
-        return sink.read(key).orElseThrow(
-                () -> new IllegalStateException("the object " + key + " exists but could not be read; it is left as it is"));
+    /** Adds the identities stored at {@code key} to {@code found}; false when there is no object there. */
+    private boolean scan(String key, Set<String> found, Set<String> onPage, List<ObjectNode> elsewhere) {
+        Optional<InputStream> object = sink.open(key);
+        if (object.isEmpty()) return false;
+        try {
+            NdjsonEncoder.forEachLine(object.get(), line -> {
+                RecordIdentity.Line stored = RecordIdentity.of(line);
+                if (found.add(stored.identity()) && !onPage.contains(stored.identity())) elsewhere.add(stored.head());
+            });
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new IllegalStateException("the object " + key + " cannot be read (" + e.getMessage()
+                    + "); it is left as it is", e);
+        }
+        return true;
     }
 
-    private static List<String> without(List<String> lines, Set<String> found) {
-        return lines.stream().filter(l -> !found.contains(l)).toList();
+    private static IllegalStateException unreadable(String key) {
+        return new IllegalStateException("the object " + key + " exists but could not be read; it is left as it is");
     }
 }

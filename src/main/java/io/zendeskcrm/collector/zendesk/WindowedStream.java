@@ -4,19 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
+import io.zendeskcrm.collector.sink.RecordIdentity;
 import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.ZendeskStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -264,12 +261,7 @@ public final class WindowedStream implements ZendeskStream {
     /** The record's id, or for a record without one a hash of its content (it is written all the same). */
     private String identity(ObjectNode record) {
         if (hasId(record)) return record.get(endpoint.idField()).asText();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(record.toString().getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return RecordIdentity.contentHash(record); // as the stored line is named when the chain is compared
     }
 
     private Instant time(ObjectNode record) {

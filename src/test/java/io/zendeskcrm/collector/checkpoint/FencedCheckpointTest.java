@@ -90,4 +90,36 @@ class FencedCheckpointTest {
         assertEquals(9, next.position("s").orElseThrow().get("n").asInt());
         assertThrows(SupersededException.class, () -> running.commit("s", at(10)));
     }
+
+    /** A take-over that loses every attempt to an owner busy committing yields, as to a newer pass; it does not fail. */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aTakeOverThatKeepsLosingToABusyOwnerYields(Supplier<CheckpointStore> s) {
+        CheckpointStore store = s.get();
+        FencedCheckpoint busy = FencedCheckpoint.takeOver(store, "busy");
+        int[] n = {0};
+        CheckpointStore everyRead = new CheckpointStore() {
+            @Override
+            public java.util.Optional<Stored> load() {
+                java.util.Optional<Stored> read = store.load();
+                busy.commit("s", at(++n[0])); // the owner commits a page between each read and the take-over's write
+                return read;
+            }
+
+            @Override
+            public String commit(byte[] content, String expectedVersion) {
+                return store.commit(content, expectedVersion);
+            }
+
+            @Override
+            public String location() {
+                return store.location();
+            }
+        };
+        SupersededException e = assertThrows(SupersededException.class, () -> FencedCheckpoint.takeOver(everyRead, "next"));
+        assertTrue(e.getMessage().contains("(busy, epoch 1)") && e.getMessage().contains("committed progress"), e.getMessage());
+        assertEquals(5, n[0], "five attempts");
+        busy.commit("s", at(100)); // the busy owner was never fenced out
+        assertTrue(Checkpoint.parse(store.load().orElseThrow().content(), "x").ownedBy("busy"));
+    }
 }

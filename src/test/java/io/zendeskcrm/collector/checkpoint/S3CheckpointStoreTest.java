@@ -1,6 +1,8 @@
 package io.zendeskcrm.collector.checkpoint;
 
 import io.zendeskcrm.collector.support.Bucket;
+import io.zendeskcrm.collector.support.RecordingS3Proxy;
+import java.util.List;
 import io.zendeskcrm.collector.support.S3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,5 +63,24 @@ class S3CheckpointStoreTest {
         String v1 = store.commit("{\"n\":1}".getBytes(), null);
         store.commit("{\"n\":2}".getBytes(), v1);
         assertThrows(CheckpointConflictException.class, () -> store.commit("{\"n\":2}".getBytes(), v1));
+    }
+
+    /** Confirming ownership before each object write asks for the version only: the document is not read again. */
+    @Test
+    void confirmingTheOwnerReadsNoDocumentWhileNothingChanged() {
+        try (RecordingS3Proxy proxy = new RecordingS3Proxy(server);
+             S3Client viaProxy = S3Client.builder().endpointOverride(java.net.URI.create(proxy.url())).forcePathStyle(true)
+                     .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                     .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                             software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(S3Server.ACCESS_KEY, S3Server.SECRET_KEY)))
+                     .build()) {
+            FencedCheckpoint mine = FencedCheckpoint.takeOver(new S3CheckpointStore(viaProxy, "state-bucket", "zendesk/crm-state/state.json"), "p");
+            proxy.forget();
+            for (int page = 0; page < 3; page++) mine.confirmOwner();
+            assertEquals(List.of("HEAD", "HEAD", "HEAD"), proxy.methods("state-bucket/zendesk/crm-state/state.json"));
+
+            FencedCheckpoint.takeOver(store, "newer");
+            assertThrows(SupersededException.class, mine::confirmOwner);
+        }
     }
 }

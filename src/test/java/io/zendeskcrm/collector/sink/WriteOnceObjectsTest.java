@@ -88,6 +88,54 @@ class WriteOnceObjectsTest {
         assertTrue(sink.read(KEYS.of("audit_logs", KEY_TIME, "r", 1)).isEmpty());
     }
 
+    /**
+     * A re-read page is compared with the chain by identity, each stored object read as a stream and never
+     * whole, and what is handed back is each record's head (id and times), not its body: a page of large
+     * records re-read after a crash costs its ids, not the chain unpacked into memory.
+     */
+    @ParameterizedTest
+    @MethodSource("sinks")
+    void aReReadPageIsComparedByIdentityReadingTheChainAsAStream(Supplier<RecordSink> s) {
+        RecordSink stored = s.get();
+        RecordSink streamingOnly = new RecordSink() {
+            @Override
+            public boolean create(String key, byte[] content) {
+                return stored.create(key, content);
+            }
+
+            @Override
+            public java.util.Optional<byte[]> read(String key) {
+                throw new AssertionError("the object " + key + " was read whole");
+            }
+
+            @Override
+            public java.util.Optional<java.io.InputStream> open(String key) {
+                return stored.open(key);
+            }
+        };
+        WriteOnceObjects objects = new WriteOnceObjects(streamingOnly, KEYS, ENCODER);
+        String body = "x".repeat(10_000);
+        List<ObjectNode> firstReading = new ArrayList<>();
+        for (int id : new int[] {1, 2, 3}) {
+            ObjectNode r = JsonNodeFactory.instance.objectNode().put("id", id).put("created_at", "2026-11-20T11:00:0" + id + "Z")
+                    .put("description", body);
+            r.putObject("via").put("channel", "email");
+            firstReading.add(r);
+        }
+        objects.write("audit_logs", KEY_TIME, "r", ENCODER.encode(firstReading), () -> { });
+
+        // Read again: record 3 moved to the next page, 9 is new.
+        List<ObjectNode> secondReading = List.of(firstReading.get(0), firstReading.get(1),
+                JsonNodeFactory.instance.objectNode().put("id", 9).put("created_at", "2026-11-20T11:00:09Z"));
+        WriteOnceObjects.Result again = objects.write("audit_logs", KEY_TIME, "r", ENCODER.encode(secondReading), () -> { });
+
+        assertEquals(1, again.written());
+        assertEquals(2, again.alreadyThere());
+        assertEquals(List.of("{\"id\":3,\"created_at\":\"2026-11-20T11:00:03Z\"}"),
+                again.elsewhere().stream().map(Object::toString).toList(), "the head of record 3, without its body");
+        assertEquals(List.of(9), ids(stored, KEYS.of("audit_logs", KEY_TIME, "r", 2)));
+    }
+
     @org.junit.jupiter.api.Test
     void theLocalSinkLeavesNoTemporaryFile() throws Exception {
         Path dir = Files.createTempDirectory("once");

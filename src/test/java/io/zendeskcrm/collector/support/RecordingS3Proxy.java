@@ -33,6 +33,13 @@ public final class RecordingS3Proxy implements AutoCloseable {
                 .toList();
     }
 
+    /** The methods of the requests for an object ({@code bucket/key}), oldest first. */
+    public List<String> methods(String bucketAndKey) {
+        return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
+                .filter(r -> r.getUrl().replaceAll("\\?.*$", "").equals("/" + bucketAndKey)).map(r -> r.getMethod().getName())
+                .toList();
+    }
+
     /** Every PUT request, oldest first. */
     public List<LoggedRequest> puts() {
         return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
