@@ -10,7 +10,22 @@ import io.zendeskcrm.collector.support.FakeZendesk;
 import io.zendeskcrm.collector.support.RecordingS3Proxy;
 import io.zendeskcrm.collector.support.TestClock;
 import io.zendeskcrm.collector.support.TestSettings;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.zendeskcrm.collector.checkpoint.CheckpointStore;
+import io.zendeskcrm.collector.checkpoint.S3CheckpointStore;
+import io.zendeskcrm.collector.config.Secret;
+import io.zendeskcrm.collector.stream.Deadline;
+import io.zendeskcrm.collector.stream.RequestStats;
+import io.zendeskcrm.collector.support.RacingStore;
+import io.zendeskcrm.collector.support.ExactlyOnce;
+import io.zendeskcrm.collector.zendesk.OAuthTokens;
+import io.zendeskcrm.collector.zendesk.RatePacer;
+import io.zendeskcrm.collector.zendesk.RefreshTokenVault;
+import io.zendeskcrm.collector.zendesk.RetryingRequests;
+import io.zendeskcrm.collector.zendesk.ZendeskOAuthApi;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +165,7 @@ class OAuthTest extends CollectorComponentTest {
             String stored = bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText();
             s3.forget();
 
-            clock.advance(Duration.ofMinutes(5));
+            clock.advance(Duration.ofMinutes(25)); // past the renewal point of the stored 30-minute access token
             RunSummary withKey = refreshToken(seed, "RESOURCES", "incremental_tickets", "AWS_ENDPOINT_URL_S3", s3.url(),
                     "OAUTH_STATE_KMS_KEY_ID", kmsKey);
 
@@ -203,5 +218,196 @@ class OAuthTest extends CollectorComponentTest {
         bucket.put(OAUTH_STATE_KEY, ("{\"version\":1,\"refresh_token\":\"rt-dead\",\"seed_sha256\":\"x\"}").getBytes());
         RunSummary run = refreshToken(reissued, "RESOURCES", "incremental_tickets");
         assertTrue(run.ok(), run::failures);
+    }
+
+    // ---- refreshing rarely, and never losing the only live token ----
+
+    private static final String STATE_OBJECT = CollectorTestResources.BUCKET + "/" + OAUTH_STATE_KEY;
+
+    /** A pass's record of the day: each pass adds tickets, runs, and must succeed. */
+    private void scheduledPasses(int passes, Duration every, String... more) {
+        long id = 100_000;
+        for (int pass = 0; pass < passes; pass++) {
+            for (int i = 0; i < 3; i++) fake.putTicket(id++, clock.instant().minusSeconds(120 + i), "open");
+            RunSummary summary = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, more);
+            assertTrue(summary.ok(), "pass " + pass + ": " + summary.failures());
+            clock.advance(every);
+        }
+    }
+
+    @Test
+    void aDayOfFiveMinutePassesWithOneHourTokensRefreshesAboutOncePerTokenLifetime() {
+        accountWithPages(20);
+        fake.tokenLifetime(Duration.ofHours(1)); // the longest this account grants, whatever is asked
+        fake.onRequest(() -> clock.advance(Duration.ofMillis(700)));
+
+        scheduledPasses(288, Duration.ofMinutes(5), "RESOURCES", "incremental_tickets");
+
+        // Renewed when a fifth of the hour is left (48 min): 24 h / 48 min = 30, plus the first.
+        System.out.printf("a day of 288 five-minute passes with one-hour tokens: %d refreshes, %d refused%n",
+                fake.refreshes(), fake.refusedRefreshes());
+        assertTrue(fake.refreshes() >= 24 && fake.refreshes() <= 31, "refreshes in a day: " + fake.refreshes());
+        assertEquals(0, fake.refusedRefreshes(), "no invalid_grant");
+        assertEquals(0, fake.expiredTokenRejections(), "no request sent with an expired token");
+        assertTrue(fake.askedLifetimes().stream().allMatch(l -> l == 172_800), "asked for Zendesk's longest: " + fake.askedLifetimes());
+        ExactlyOnce.assertTickets(bucket.records("zendesk/crm/incremental_tickets/"), fake);
+        JsonNode state = bucket.json(OAUTH_STATE_KEY);
+        assertEquals(fake.currentRefreshToken(), state.get("refresh_token").asText());
+        assertTrue(fake.issuedAccessTokens().contains(state.get("access_token").asText()), "the stored access token is the live one");
+    }
+
+    @Test
+    void withTwoDayTokensADayOfHourlyPassesRefreshesOnceAndReportsTheRefreshTokensExpiry() {
+        accountWithPages(20);
+        fake.tokenLifetime(Duration.ofDays(2));
+        fake.refreshTokenLifetime(Duration.ofDays(30));
+
+        scheduledPasses(24, Duration.ofHours(1), "RESOURCES", "incremental_tickets");
+
+        assertEquals(1, fake.refreshes(), "one refresh in a day: the two-day access token is kept between passes");
+        assertEquals(List.of(172_800L), fake.askedLifetimes());
+        assertEquals(0, fake.refusedRefreshes());
+        ExactlyOnce.assertTickets(bucket.records("zendesk/crm/incremental_tickets/"), fake);
+        RunSummary next = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets");
+        long left = next.refreshTokenExpiresInSeconds();
+        // Issued at the first pass, 24 h ago (the clock moved on during that pass a little too).
+        assertTrue(left <= Duration.ofDays(29).toSeconds() && left > Duration.ofDays(29).minusMinutes(5).toSeconds(), "left: " + left);
+        assertTrue(Instant.parse(bucket.json(OAUTH_STATE_KEY).get("refresh_token_expires_at").asText())
+                .isAfter(clock.instant().plus(Duration.ofDays(28))));
+    }
+
+    /** A pass of its own, as a second process would run it: its own tokens, the shared store at OAUTH_STATE_KEY. */
+    private OAuthTokens pass(CheckpointStore store) {
+        RetryingRequests requests = new RetryingRequests(3, sleeper, new RequestStats(), clock, Deadline.NONE, new RatePacer(20));
+        ZendeskOAuthApi api = QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(zendesk.baseUrl()))
+                .disableDefaultMapper(true).build(ZendeskOAuthApi.class);
+        return new OAuthTokens(api, requests, clock, sleeper, FakeZendesk.CLIENT_ID, new Secret(FakeZendesk.CLIENT_SECRET),
+                "read", new RefreshTokenVault(store, new Secret(FakeZendesk.SEED_REFRESH_TOKEN)));
+    }
+
+    private CheckpointStore sharedState() {
+        return new S3CheckpointStore(CollectorTestResources.s3().client(), CollectorTestResources.BUCKET, OAUTH_STATE_KEY);
+    }
+
+    @Test
+    void twoPassesThatBothFindTheTokenDueRefreshOnceAndShareTheResult() {
+        OAuthTokens first = pass(sharedState());
+        String before = first.header();
+        clock.advance(Duration.ofMinutes(25)); // the 30-minute token is due for renewal: both passes will refresh
+        OAuthTokens a = pass(sharedState());
+        // b reads the stored state; right then a refreshes and stores, so b's refresh token is the one a just spent.
+        OAuthTokens b = pass(new RacingStore(sharedState(), a::header));
+
+        String fromB = b.header();
+
+        String fromA = a.header();
+        assertEquals(fromA, fromB, "b uses what a stored instead of refreshing over it");
+        assertFalse(fromA.equals(before));
+        assertEquals(2, fake.refreshes());
+        assertEquals(1, fake.refusedRefreshes(), "b's one refresh with the spent token, then it read the store again");
+        assertEquals(java.util.Set.of(fromA.substring(7)), fake.issuedAccessTokens(), "the token both use is live");
+        assertEquals(fake.currentRefreshToken(), bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText());
+    }
+
+    @Test
+    void aPassWhoseTokenAnotherPassReplacedTakesTheStoredOneAfterA401() {
+        OAuthTokens a = pass(sharedState());
+        String held = a.header();
+        clock.advance(Duration.ofMinutes(25));
+        OAuthTokens b = pass(sharedState());
+        String fromB = b.header(); // due: b refreshes, and Zendesk deletes the token a holds
+        assertFalse(fake.issuedAccessTokens().contains(held.substring(7)));
+
+        assertTrue(a.renewAfterRejection(held)); // a's next API request was answered 401
+        String fromA = a.header();
+
+        assertEquals(fromB, fromA, "a read the store again and took b's token");
+        assertEquals(2, fake.refreshes(), "a did not refresh over b");
+        assertEquals(0, fake.refusedRefreshes());
+    }
+
+    @Test
+    void aRotatedTokenThatCannotBeStoredAtFirstIsUsedAndStoredLaterInThePass() {
+        accountWithPages(100);
+        try (RecordingS3Proxy s3 = new RecordingS3Proxy(CollectorTestResources.s3())) {
+            s3.failPuts(STATE_OBJECT);
+            fake.onRequest(() -> {
+                clock.advance(Duration.ofSeconds(10));
+                if (fake.requests() == 4) s3.healPuts();
+            });
+
+            RunSummary summary = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets",
+                    "AWS_ENDPOINT_URL_S3", s3.url());
+
+            assertTrue(summary.ok(), summary::failures);
+            assertEquals(100, summary.streams().get(0).records(), "the pass went on with the token it could not store yet");
+            assertEquals(1, fake.refreshes());
+            assertEquals(fake.currentRefreshToken(), bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText(), "stored later");
+            assertTrue(sleeper.waits().containsAll(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4))),
+                    "the first writes backed off: " + sleeper.waits());
+        }
+        RunSummary next = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets");
+        assertTrue(next.ok(), next::failures);
+        assertEquals(0, fake.refusedRefreshes());
+    }
+
+    @Test
+    void aRotatedTokenNeverStoredFailsThePassWithOneErrorNamingOAuthStateKey() {
+        accountWithPages(30);
+        try (RecordingS3Proxy s3 = new RecordingS3Proxy(CollectorTestResources.s3())) {
+            s3.failPuts(STATE_OBJECT);
+            fake.onRequest(() -> clock.advance(Duration.ofSeconds(10)));
+
+            RunSummary summary = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets",
+                    "AWS_ENDPOINT_URL_S3", s3.url());
+
+            assertFalse(summary.ok());
+            assertTrue(summary.streams().get(0).ok(), "the records were collected all the same");
+            assertEquals(30, summary.streams().get(0).records());
+            String failures = summary.failures();
+            assertTrue(failures.contains("could not be stored") && failures.contains("OAUTH_STATE_KEY")
+                    && failures.contains(OAUTH_STATE_KEY) && failures.contains("ZENDESK_OAUTH_REFRESH_TOKEN"), failures);
+            assertFalse(failures.contains(fake.currentRefreshToken()), failures);
+            assertFalse(failures.contains(FakeZendesk.SEED_REFRESH_TOKEN), failures);
+        }
+    }
+
+    @Test
+    void aRefreshWhoseAnswerWasLostSaysSoAndNamesWhatToDo() {
+        accountWithPages(10);
+        fake.loseTokenAnswers(FakeZendesk.LostAnswer.RESET); // Zendesk rotates; the answer never arrives
+
+        RunSummary summary = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets");
+
+        assertFalse(summary.ok());
+        String failures = summary.failures();
+        assertTrue(failures.contains("the answer to a refresh was lost") && failures.contains("rotated")
+                && failures.contains("authorize again and set ZENDESK_OAUTH_REFRESH_TOKEN"), failures);
+        assertEquals(1, fake.refusedRefreshes(), "the refresh was sent once more, after reading the store, and refused");
+        assertFalse(failures.contains(fake.currentRefreshToken()), failures);
+    }
+
+    @Test
+    void aRefreshWhoseAnswerWasLostIsNotSentAgainWhenAnotherPassHasStoredANewerToken() {
+        OAuthTokens first = pass(sharedState());
+        first.header();
+        clock.advance(Duration.ofMinutes(25));
+        OAuthTokens other = pass(sharedState());
+        OAuthTokens a = pass(sharedState());
+        // a's refresh gets an edge's 502 (Zendesk never saw it); while a waits to retry, another pass refreshes and stores.
+        fake.failTokenRequestsAtTheEdge(1);
+        boolean[] once = {false};
+        sleeper.onSleep(() -> {
+            if (!once[0]) {
+                once[0] = true;
+                other.header();
+            }
+        });
+
+        String fromA = a.header();
+
+        assertEquals(other.header(), fromA, "a took the other pass's token");
+        assertEquals(2, fake.refreshes());
+        assertEquals(0, fake.refusedRefreshes(), "a did not send the refresh token the other pass had spent");
     }
 }

@@ -108,8 +108,8 @@ public class Collector {
         RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, stats, clock, deadline,
                 new RatePacer(settings.rateLimitReservePercent()));
         ZendeskApi api = restClient(settings, ZendeskApi.class);
-        ZendeskClient client = new ZendeskClient(api, requests, authorizer(settings, region, requests),
-                settings.credentials().describe());
+        Authorizer authorizer = authorizer(settings, region, requests);
+        ZendeskClient client = new ZendeskClient(api, requests, authorizer, settings.credentials().describe());
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
         List<ZendeskStream> streams = settings.resources().stream()
                 .map(name -> Streams.create(name, client, settings, encoder)).toList();
@@ -117,9 +117,14 @@ public class Collector {
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
                 .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
                         settings.compression() == Settings.Compression.GZIP));
-        return new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
+        RunSummary summary = new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
                 .run(deadline, new StopAtPageBoundary(stop, progress));
+        if (!(authorizer instanceof OAuthTokens tokens)) return summary;
+        // A rotated refresh token still unstored fails the pass (the next one would be refused), and the
+        // refresh token's own expiry is reported for its alarm.
+        OAuthTokens.PassEnd end = tokens.endOfPass();
+        return summary.withOAuth(end.refreshTokenExpiresInSeconds().orElse(null), end.error().orElse(null));
     }
 
     /**
@@ -157,7 +162,7 @@ public class Collector {
                             .getBytes(StandardCharsets.UTF_8)));
             case BEARER -> Authorizer.fixed("Bearer " + credentials.secret(Credentials.BEARER_TOKEN).reveal());
             case OAUTH_CLIENT_CREDENTIALS, OAUTH_REFRESH_TOKEN -> new OAuthTokens(
-                    restClient(settings, ZendeskOAuthApi.class), requests, clock, credentials.clientId().orElseThrow(),
+                    restClient(settings, ZendeskOAuthApi.class), requests, clock, sleeper, credentials.clientId().orElseThrow(),
                     credentials.secret(Credentials.CLIENT_SECRET), credentials.scopes(),
                     credentials.mode() == Credentials.AuthMode.OAUTH_REFRESH_TOKEN
                             ? new RefreshTokenVault(oauthStateStore(settings, region),

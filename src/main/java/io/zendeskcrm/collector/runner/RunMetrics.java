@@ -13,7 +13,8 @@ import java.util.List;
  * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
  * function's log, CloudWatch turns them into metrics without any API call. Namespace
  * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}; and one line for the
- * pass ({@code SupersededPasses}, dimension {@code FunctionName}).
+ * pass ({@code SupersededPasses} and, with {@code oauth_refresh_token}, {@code RefreshTokenExpiresInSeconds};
+ * dimension {@code FunctionName}).
  */
 public final class RunMetrics {
     public static final String NAMESPACE = "ZendeskCrmCollector";
@@ -52,7 +53,12 @@ public final class RunMetrics {
         directive.put("Namespace", NAMESPACE);
         directive.putArray("Dimensions").addArray().add("FunctionName");
         line.put("FunctionName", functionName);
-        metric(directive.putArray("Metrics"), line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        ArrayNode passMetrics = directive.putArray("Metrics");
+        metric(passMetrics, line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        // oauth_refresh_token only: how long the stored refresh token has left (its alarm fires days before it lapses).
+        if (summary.refreshTokenExpiresInSeconds() != null) {
+            metric(passMetrics, line, "RefreshTokenExpiresInSeconds", "Seconds", summary.refreshTokenExpiresInSeconds());
+        }
         lines.add(line.toString());
         return lines;
     }

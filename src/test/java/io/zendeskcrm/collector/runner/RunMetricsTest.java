@@ -45,6 +45,26 @@ class RunMetricsTest {
         JsonNode pass = new ObjectMapper().readTree(lines.get(2));
         assertEquals("[[\"FunctionName\"]]", pass.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
         assertEquals(0, pass.get("SupersededPasses").asLong());
+        assertFalse(pass.has("RefreshTokenExpiresInSeconds"), "only with oauth_refresh_token");
+    }
+
+    @Test
+    void withARefreshTokenThePassLineCarriesItsTimeLeftAndAnUnstoredTokenFailsThePass() throws Exception {
+        RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.OK,
+                1, 100, false, 2, 0, 0, 0, 0, null, 0L, 0, 0, 0, 0, 0, null)))
+                .withOAuth(200_000L, "oauth: the rotated refresh token could not be stored at s3://b/k (OAUTH_STATE_KEY): boom");
+
+        List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
+
+        JsonNode pass = new ObjectMapper().readTree(lines.get(1));
+        assertEquals(200_000L, pass.get("RefreshTokenExpiresInSeconds").asLong());
+        assertEquals("{\"Name\":\"RefreshTokenExpiresInSeconds\",\"Unit\":\"Seconds\"}",
+                pass.at("/_aws/CloudWatchMetrics/0/Metrics/1").toString());
+        assertFalse(summary.ok(), "the streams succeeded, the pass did not");
+        assertEquals("oauth: the rotated refresh token could not be stored at s3://b/k (OAUTH_STATE_KEY): boom", summary.failures());
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(summary));
+        assertEquals(200_000L, json.get("refresh_token_expires_in_seconds").asLong());
+        assertEquals(false, json.get("ok").asBoolean());
     }
 
     @Test

@@ -75,11 +75,19 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     public static final String CLIENT_ID = "zendesk-crm-collector";
     public static final String CLIENT_SECRET = "cs-8d41f0b2c9e7a6153";
     private final Map<String, Instant> accessTokens = new LinkedHashMap<>();
-    private String refreshToken = "rt-seed-5b7c1e9a";
+    public static final String SEED_REFRESH_TOKEN = "rt-seed-5b7c1e9a";
+    private String refreshToken = SEED_REFRESH_TOKEN;
     // Every access and refresh token the account ever issued, including those a refresh has since deleted.
     private final java.util.Set<String> everyTokenIssued = new java.util.LinkedHashSet<>();
     private java.time.Duration tokenLifetime = java.time.Duration.ofMinutes(30);
+    private java.time.Duration refreshTokenLifetime = java.time.Duration.ofDays(30);
+    private Instant refreshTokenExpiresAt;
     private long tokensIssued;
+    private long refreshes;
+    private long refusedRefreshes;
+    private final List<Long> askedLifetimes = new ArrayList<>();
+    private final Deque<LostAnswer> lostTokenAnswers = new ArrayDeque<>();
+    private int tokenRequestsFailingAtTheEdge;
     // The incremental-exports rate limit: at most exportLimit requests per fixed window.
     private int exportLimit = Integer.MAX_VALUE;
     private java.time.Duration exportWindow = java.time.Duration.ofMinutes(1);
@@ -93,11 +101,50 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         this.expectedAuthorization = expectedAuthorization;
     }
 
+    /** How the answer to a token request is lost after Zendesk has acted on it. */
+    public enum LostAnswer { RESET, BAD_GATEWAY }
+
+    /** The next {@code n} token requests are answered 502 by an edge before they reach Zendesk: nothing changes. */
+    public synchronized void failTokenRequestsAtTheEdge(int n) {
+        tokenRequestsFailingAtTheEdge = n;
+    }
+
     // ---- the account ----
 
-    /** Access tokens issued from now on expire after this long. */
+    /**
+     * Access tokens issued from now on expire after this long: the lifetime when a request asks for none,
+     * and the longest this account grants when a request asks for more ({@code expires_in}).
+     */
     public synchronized void tokenLifetime(java.time.Duration lifetime) {
         this.tokenLifetime = lifetime;
+    }
+
+    /** Refresh tokens issued from now on expire after this long (Zendesk's default: 30 days). */
+    public synchronized void refreshTokenLifetime(java.time.Duration lifetime) {
+        this.refreshTokenLifetime = lifetime;
+    }
+
+    /** Successful refreshes ({@code grant_type=refresh_token}): each deleted the previous access and refresh token. */
+    public synchronized long refreshes() {
+        return refreshes;
+    }
+
+    /** Refreshes refused with {@code invalid_grant}: a deleted, expired or unknown refresh token was sent. */
+    public synchronized long refusedRefreshes() {
+        return refusedRefreshes;
+    }
+
+    /** The {@code expires_in} of every token request that named one, in order. */
+    public synchronized List<Long> askedLifetimes() {
+        return List.copyOf(askedLifetimes);
+    }
+
+    /**
+     * The next successful token answers are lost on the way back: Zendesk issues the tokens (and deletes the
+     * previous ones), then the client sees a reset connection or an edge's 502.
+     */
+    public synchronized void loseTokenAnswers(LostAnswer... answers) {
+        lostTokenAnswers.addAll(List.of(answers));
     }
 
     public synchronized long tokensIssued() {
@@ -167,10 +214,17 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         requests = 0;
         onRequest = () -> { };
         accessTokens.clear();
-        refreshToken = "rt-seed-5b7c1e9a";
+        refreshToken = SEED_REFRESH_TOKEN;
         everyTokenIssued.clear();
         tokenLifetime = java.time.Duration.ofMinutes(30);
+        refreshTokenLifetime = java.time.Duration.ofDays(30);
+        refreshTokenExpiresAt = null;
         tokensIssued = 0;
+        refreshes = 0;
+        refusedRefreshes = 0;
+        askedLifetimes.clear();
+        lostTokenAnswers.clear();
+        tokenRequestsFailingAtTheEdge = 0;
         expiredTokenRejections = 0;
         exportLimit = Integer.MAX_VALUE;
         exportWindow = java.time.Duration.ofMinutes(1);
@@ -367,6 +421,10 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     }
 
     private ResponseDefinition tokens(Request request) {
+        if (tokenRequestsFailingAtTheEdge > 0) {
+            tokenRequestsFailingAtTheEdge--;
+            return json(502, "<html><body>502 Bad Gateway</body></html>", 0);
+        }
         com.fasterxml.jackson.databind.JsonNode body;
         try {
             body = JSON.readTree(request.getBodyAsString());
@@ -378,23 +436,39 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         }
         ObjectNode out = JSON.createObjectNode();
         String grant = body.path("grant_type").asText();
+        java.time.Duration lifetime = tokenLifetime;
+        if (body.has("expires_in")) {
+            long asked = body.path("expires_in").asLong(-1);
+            if (asked < 300 || asked > 172_800) {
+                return json(400, "{\"error\":\"invalid_request\",\"error_description\":\"expires_in must be between 300 and 172800\"}", 0);
+            }
+            askedLifetimes.add(asked);
+            if (asked < lifetime.toSeconds()) lifetime = java.time.Duration.ofSeconds(asked);
+        }
         if (grant.equals("refresh_token")) {
-            if (!body.path("refresh_token").asText().equals(refreshToken)) {
+            boolean expired = refreshTokenExpiresAt != null && !clock.get().isBefore(refreshTokenExpiresAt);
+            if (!body.path("refresh_token").asText().equals(refreshToken) || expired) {
+                refusedRefreshes++;
                 return json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"The provided authorization grant is invalid, expired, or revoked\"}", 0);
             }
             accessTokens.clear(); // a refresh deletes the previous access and refresh tokens
             refreshToken = "rt-" + java.util.UUID.randomUUID();
+            refreshTokenExpiresAt = clock.get().plus(refreshTokenLifetime);
             everyTokenIssued.add(refreshToken);
-            out.put("refresh_token", refreshToken).put("refresh_token_expires_in", 2_592_000);
+            refreshes++;
+            out.put("refresh_token", refreshToken).put("refresh_token_expires_in", refreshTokenLifetime.toSeconds());
         } else if (!grant.equals("client_credentials")) {
             return json(400, "{\"error\":\"unsupported_grant_type\"}", 0);
         }
         String token = "at-" + java.util.UUID.randomUUID();
-        accessTokens.put(token, clock.get().plus(tokenLifetime));
+        accessTokens.put(token, clock.get().plus(lifetime));
         everyTokenIssued.add(token);
         tokensIssued++;
-        out.put("access_token", token).put("token_type", "bearer").put("expires_in", tokenLifetime.toSeconds())
+        out.put("access_token", token).put("token_type", "bearer").put("expires_in", lifetime.toSeconds())
                 .put("scope", body.path("scope").asText());
+        LostAnswer lost = lostTokenAnswers.poll(); // Zendesk has acted: the tokens above exist, the old ones are gone
+        if (lost == LostAnswer.RESET) return responseDefinition().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER).build();
+        if (lost == LostAnswer.BAD_GATEWAY) return json(502, "<html><body>502 Bad Gateway</body></html>", 0);
         return json(200, out.toString(), 0);
     }
 

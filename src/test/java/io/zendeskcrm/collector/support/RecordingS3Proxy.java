@@ -17,9 +17,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 public final class RecordingS3Proxy implements AutoCloseable {
     private final WireMockServer proxy = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").preserveHostHeader(true));
 
+    private final String target;
+
     public RecordingS3Proxy(S3Server s3) {
         proxy.start();
-        proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(s3.endpoint().toString())));
+        target = s3.endpoint().toString();
+        proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(target)));
     }
 
     public String url() {
@@ -47,6 +50,19 @@ public final class RecordingS3Proxy implements AutoCloseable {
     }
 
     public String all() { return proxy.getAllServeEvents().stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList().toString(); }
+
+    /** From now on every PUT of the object ({@code bucket/key}) is answered 500, as by an S3 in trouble. */
+    public void failPuts(String bucketAndKey) {
+        proxy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/" + bucketAndKey))
+                .atPriority(1).willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/xml")
+                        .withBody("<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>")));
+    }
+
+    /** PUTs reach S3 again. */
+    public void healPuts() {
+        proxy.resetMappings();
+        proxy.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom(target)));
+    }
 
     public void forget() {
         proxy.resetRequests();

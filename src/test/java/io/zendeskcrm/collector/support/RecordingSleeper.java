@@ -12,11 +12,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @jakarta.inject.Singleton
 public class RecordingSleeper implements Sleeper {
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private volatile Runnable onSleep = () -> { };
 
     @Override
     public void sleep(Duration duration) {
         waits.add(duration);
         TestClock.advanceShared(duration);
+        onSleep.run();
+    }
+
+    /** Runs during every wait: what happens elsewhere while the collector sleeps. */
+    public void onSleep(Runnable action) {
+        this.onSleep = action;
     }
 
     public List<Duration> waits() {
@@ -25,5 +32,6 @@ public class RecordingSleeper implements Sleeper {
 
     public void clear() {
         waits.clear();
+        onSleep = () -> { };
     }
 }
