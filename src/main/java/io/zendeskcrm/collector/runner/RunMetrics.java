@@ -13,7 +13,7 @@ import java.util.List;
  * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
  * function's log, CloudWatch turns them into metrics without any API call. Namespace
  * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}; and one line for the
- * pass ({@code SupersededPasses}, dimension {@code FunctionName}).
+ * pass ({@code SupersededPasses} and {@code StuckCursors}, dimension {@code FunctionName}).
  */
 public final class RunMetrics {
     public static final String NAMESPACE = "ZendeskCrmCollector";
@@ -52,7 +52,10 @@ public final class RunMetrics {
         directive.put("Namespace", NAMESPACE);
         directive.putArray("Dimensions").addArray().add("FunctionName");
         line.put("FunctionName", functionName);
-        metric(directive.putArray("Metrics"), line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        ArrayNode metrics = directive.putArray("Metrics");
+        metric(metrics, line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        // Streams that failed on a cursor Zendesk would not move: one alarm for all of them.
+        metric(metrics, line, "StuckCursors", "Count", summary.streams().stream().filter(StreamResult::stuckCursor).count());
         lines.add(line.toString());
         return lines;
     }
