@@ -10,6 +10,7 @@ import io.zendeskcrm.collector.stream.OutOfTimeException;
 import io.zendeskcrm.collector.stream.Page;
 import io.zendeskcrm.collector.stream.RequestStats;
 import io.zendeskcrm.collector.stream.ZendeskStream;
+import io.zendeskcrm.collector.zendesk.StuckCursorException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,11 +75,11 @@ public final class CollectorJob {
             checkpoint = FencedCheckpoint.takeOver(store, pass);
         } catch (SupersededException e) {
             LOG.warnf("%s", e.getMessage());
-            return RunSummary.of(destination, streams.stream().map(s -> superseded(s, 0, 0, null, e.getMessage())).toList());
+            return RunSummary.of(destination, streams.stream().map(s -> superseded(s, new Counts(), null, e.getMessage())).toList());
         } catch (RuntimeException e) {
             String reason = message(e);
             LOG.errorf("%s", reason);
-            return RunSummary.of(destination, streams.stream().map(s -> failed(s, 0, 0, null, reason)).toList());
+            return RunSummary.of(destination, streams.stream().map(s -> failed(s, new Counts(), null, reason)).toList());
         }
         if (streams.size() == 1) {
             return RunSummary.of(destination, List.of(runStream(streams.get(0), checkpoint, deadline, progress)));
@@ -109,10 +110,10 @@ public final class CollectorJob {
             return running.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return failed(stream, 0, 0, null, stream.name() + ": interrupted");
+            return failed(stream, new Counts(), null, stream.name() + ": interrupted");
         } catch (ExecutionException e) {
             // runStream catches every RuntimeException; an Error (out of memory) ends up here.
-            return failed(stream, 0, 0, null, stream.name() + ": " + e.getCause());
+            return failed(stream, new Counts(), null, stream.name() + ": " + e.getCause());
         }
     }
 
@@ -141,8 +142,10 @@ public final class CollectorJob {
                     reachedEnd = true;
                     break;
                 }
-                if (!request.get().equals(position)) counts.gapSeconds += stream.gapSeconds(request.get());
+                boolean opened = !request.get().equals(position);
                 checkpoint.commit(name, request.get());
+                // Counted once its request is committed: the next pass resumes it without counting again.
+                if (opened) counts.gapSeconds += stream.gapSeconds(request.get());
                 position = request.get();
                 Page page = stream.fetch(position, clock.instant());
                 ObjectNode next = page.next();
@@ -169,12 +172,14 @@ public final class CollectorJob {
             return succeeded(stream, started, position, counts, true, false);
         } catch (SupersededException e) {
             LOG.warnf("%s: %s", name, e.getMessage());
-            return superseded(stream, counts.pages, counts.records, position, e.getMessage());
+            return superseded(stream, counts, position, e.getMessage());
         } catch (RuntimeException e) {
             String message = message(e);
             if (!message.startsWith(name)) message = name + ": " + message;
             LOG.errorf("%s (after %d pages this run; the checkpoint holds the last written page)", message, counts.pages);
-            return failed(stream, counts.pages, counts.records, position, message);
+            counts.stuckCursor = e instanceof StuckCursorException;
+            // The counts go with the failure: a gap this pass found is reported even though it failed.
+            return failed(stream, counts, position, message);
         }
     }
 
@@ -187,6 +192,7 @@ public final class CollectorJob {
         long withoutId;
         long alreadyWritten;
         long gapSeconds;
+        boolean stuckCursor;
 
         void page(Page page) {
             pages++;
@@ -206,21 +212,21 @@ public final class CollectorJob {
                 lag, null, counts);
     }
 
-    private StreamResult failed(ZendeskStream stream, int pages, long records, ObjectNode position, String error) {
-        return result(stream, StreamResult.Outcome.FAILED, pages, records, false, 0, position, null, error, null);
+    private StreamResult failed(ZendeskStream stream, Counts counts, ObjectNode position, String error) {
+        return result(stream, StreamResult.Outcome.FAILED, counts.pages, counts.records, false, 0, position, null, error, counts);
     }
 
-    private StreamResult superseded(ZendeskStream stream, int pages, long records, ObjectNode position, String why) {
-        return result(stream, StreamResult.Outcome.SUPERSEDED, pages, records, false, 0, position, null, why, null);
+    private StreamResult superseded(ZendeskStream stream, Counts counts, ObjectNode position, String why) {
+        return result(stream, StreamResult.Outcome.SUPERSEDED, counts.pages, counts.records, false, 0, position, null, why, counts);
     }
 
     private StreamResult result(ZendeskStream stream, StreamResult.Outcome outcome, int pages, long records, boolean more,
                                 double seconds, ObjectNode position, Long lag, String error, Counts counts) {
         RequestStats.Counts c = stats.of(stream.name());
-        Counts n = counts != null ? counts : new Counts();
         return new StreamResult(stream.name(), outcome, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
                 c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
-                n.reread, n.rereadRequests, n.withoutId, n.alreadyWritten, n.gapSeconds, error);
+                counts.reread, counts.rereadRequests, counts.withoutId, counts.alreadyWritten, counts.gapSeconds,
+                counts.stuckCursor, error);
     }
 
     private static String message(RuntimeException e) {

@@ -19,7 +19,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param rereadRequests requests whose page held nothing but such records: the price of the overlap
  * @param withoutId      records without an {@code id}, written all the same
  * @param alreadyWritten records of a re-read page found already written by an earlier pass (not written again)
- * @param gapSeconds     seconds of records Zendesk deleted before this stream could collect them (retention)
+ * @param gapSeconds     seconds of records Zendesk deleted before this stream could collect them (retention),
+ *                       found by this run (also when it then failed)
+ * @param stuckCursor    the stream failed because Zendesk kept answering the same cursor
  * @param error          why the stream failed or was superseded, or null
  */
 @RegisterForReflection
@@ -42,6 +44,7 @@ public record StreamResult(
         @JsonProperty("records_without_id") long withoutId,
         @JsonProperty("already_written") long alreadyWritten,
         @JsonProperty("gap_seconds") long gapSeconds,
+        @JsonProperty("stuck_cursor") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean stuckCursor,
         String error) {
 
     public enum Outcome { OK, FAILED, SUPERSEDED }

@@ -166,4 +166,58 @@ class AccessLogsTest extends CollectorComponentTest {
         Checkpoint checkpoint = Checkpoint.parse(bucket.bytes(STATE_KEY), STATE_KEY);
         assertFalse(checkpoint.position("access_logs").orElseThrow().has("gap_seconds"), "the gap is reported once");
     }
+
+    private long metric(RunSummary summary, String name) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(RunMetrics.emf(summary, "fn", clock.instant()).get(0))
+                .get(name).asLong();
+    }
+
+    /** Regression: a window left open across an outage longer than the 90 days lost what Zendesk deleted, with gap_seconds 0. */
+    @Test
+    void aWindowLeftOpenAcrossAnOutageReportsWhatZendeskDeletedInItOnceAndTheNextWindowTheRest() throws Exception {
+        for (int i = 0; i < 1000; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i * 2L), TestClock.START.minusSeconds(900));
+        RunSummary first = run("ACCESS_LOG_PAGE_SIZE", "100", "MAX_PAGES", "1", "START_TIME", TestClock.START.minusSeconds(3600).toString());
+        assertTrue(first.streams().get(0).more(), "the window is left open");
+        JsonNode open = Checkpoint.parse(bucket.bytes(STATE_KEY), STATE_KEY).position("access_logs").orElseThrow();
+        Instant lastTime = Instant.parse(open.get("last_time").asText());
+        Instant windowEnd = Instant.parse(open.get("window_end").asText());
+
+        clock.advance(Duration.ofDays(100));
+        for (int i = 0; i < 20; i++) fake.addAccessLog(5000 + i, clock.instant().minus(Duration.ofDays(3)), clock.instant().minus(Duration.ofDays(3)));
+        RunSummary resumed = run("ACCESS_LOG_PAGE_SIZE", "100", "MAX_PAGES", "0");
+
+        assertTrue(resumed.ok(), resumed::failures);
+        assertEquals(Duration.between(lastTime, windowEnd).toSeconds(), resumed.streams().get(0).gapSeconds(),
+                "the rest of the open window was deleted before it was read");
+        assertEquals(resumed.streams().get(0).gapSeconds(), metric(resumed, "RetentionGap"));
+        RunSummary next = run("ACCESS_LOG_PAGE_SIZE", "100", "MAX_PAGES", "0");
+        assertTrue(next.ok(), next::failures);
+        long rest = next.streams().get(0).gapSeconds();
+        Instant oldest = clock.instant().minus(Duration.ofDays(90)).plus(Duration.ofMinutes(10));
+        assertTrue(Math.abs(rest - Duration.between(windowEnd, oldest).toSeconds()) <= 1, "from the window's end on: " + rest);
+        assertEquals(0, run("MAX_PAGES", "0").streams().get(0).gapSeconds(), "every loss is reported once");
+        List<String> expected = new java.util.ArrayList<>(fake.accessLogIds().subList(0, 100)); // the first page, before the outage
+        expected.addAll(fake.keptAccessLogIds());
+        assertEquals(expected.stream().sorted().toList(), written());
+    }
+
+    /** Regression: a gap found by a pass that then failed never reached the summary or the RetentionGap metric. */
+    @Test
+    void aGapFoundByAPassThatThenFailsIsReportedByThatPassAndOnlyByIt() throws Exception {
+        for (int i = 0; i < 10; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(1000 - i), TestClock.START.minusSeconds(900));
+        assertTrue(run().ok());
+        clock.advance(Duration.ofDays(100));
+        fake.failNext(io.zendeskcrm.collector.support.FakeZendesk.Fault.HTTP_500);
+
+        RunSummary failed = run("HTTP_RETRIES", "0");
+
+        assertFalse(failed.ok());
+        StreamResult s = failed.streams().get(0);
+        assertTrue(s.error().contains("HTTP 500"), s.error());
+        assertTrue(s.gapSeconds() > Duration.ofDays(9).toSeconds(), "about ten days lost: " + s.gapSeconds());
+        assertEquals(s.gapSeconds(), metric(failed, "RetentionGap"));
+        RunSummary next = run();
+        assertTrue(next.ok(), next::failures);
+        assertEquals(0, next.streams().get(0).gapSeconds(), "the committed window's loss was reported by the pass that found it");
+    }
 }

@@ -180,4 +180,133 @@ class TimeAndEdgesTest extends CollectorComponentTest {
         }
         assertFalse(summary.superseded());
     }
+
+    private List<String> accessIds() {
+        return bucket.records("zendesk/crm/access_logs/").stream().map(r -> r.get("id").asText()).sorted().toList();
+    }
+
+    /** Records made by Zendesk's clock: one audit and one access-log record at {@code at}, listed at once. */
+    private void recordsAt(long[] next, Instant at) {
+        fake.addAudit(next[0], at, at);
+        fake.addAccessLog(next[0]++, at, at);
+    }
+
+    private void assertEveryRecordOnce() {
+        assertEquals(fake.auditIds().stream().sorted().toList(), auditIds(), "every audit record exactly once");
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), accessIds(), "every access-log record exactly once");
+    }
+
+    /** Regression: a pass whose clock ran 10 minutes ahead moved both watermarks past records Zendesk had yet to create. */
+    @Test
+    void aPassWithItsClockTenMinutesAheadLosesNoRecordAndThePassesAfterItCollectAll() {
+        serveFake();
+        fake.clockOffset(Duration.ofMinutes(-10)); // Zendesk says 11:50:00, this machine 12:00:00.437218
+        long[] next = {1};
+        for (int i = 0; i < 30; i++) recordsAt(next, fake.now().minusSeconds(1800 - i * 60L));
+        // While the pass runs, Zendesk's time moves on and records keep coming, each at its present.
+        fake.onRequest(() -> {
+            clock.advance(Duration.ofMillis(1_250));
+            recordsAt(next, fake.now());
+        });
+
+        RunSummary ahead = run("RESOURCES", "audit_logs,access_logs");
+
+        assertTrue(ahead.ok(), ahead::failures);
+        for (StreamResult s : ahead.streams()) {
+            assertTrue(Instant.parse(s.position().get("watermark").asText()).isBefore(fake.now().minusSeconds(60)),
+                    s.stream() + " stops a delay before Zendesk's present, not this clock's: " + s.position());
+        }
+        // The machine's clock is set right; Zendesk's time goes on as before.
+        fake.onRequest(() -> { });
+        clock.set(fake.now());
+        fake.clockOffset(Duration.ZERO);
+        for (int pass = 0; pass < 4; pass++) {
+            for (int i = 0; i < 10; i++) recordsAt(next, fake.now().minusSeconds(i * 17L));
+            clock.advance(Duration.ofSeconds(150));
+            RunSummary later = run("RESOURCES", "audit_logs,access_logs");
+            assertTrue(later.ok(), later::failures);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        assertTrue(run("RESOURCES", "audit_logs,access_logs").ok());
+        assertEveryRecordOnce();
+    }
+
+    /** A clock behind Zendesk's loses nothing, and the pass still reads up to a delay before Zendesk's present. */
+    @Test
+    void aPassWithItsClockTenMinutesBehindReadsUpToZendesksPresentAndNothingTwice() {
+        serveFake();
+        fake.clockOffset(Duration.ofMinutes(10)); // Zendesk says 12:10:00, this machine 12:00:00.437218
+        long[] next = {1};
+        for (int i = 0; i < 40; i++) recordsAt(next, fake.now().minusSeconds(1800 - i * 43L)); // up to 2.5 minutes ago
+
+        RunSummary behind = run("RESOURCES", "audit_logs,access_logs");
+
+        assertTrue(behind.ok(), behind::failures);
+        assertEveryRecordOnce(); // not only those more than ten minutes old
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < 10; i++) recordsAt(next, fake.now().minusSeconds(i * 13L));
+            clock.advance(Duration.ofSeconds(200));
+            assertTrue(run("RESOURCES", "audit_logs,access_logs").ok());
+        }
+        assertEveryRecordOnce();
+    }
+
+    /** Regression: raising AUDIT_LOG_OVERLAP_SECONDS while a window was open wrote its earlier pages again (100 of 250). */
+    @Test
+    void raisingTheOverlapWhileAWindowIsOpenWritesNothingTwice() {
+        serveFake();
+        for (int i = 0; i < 250; i++) {
+            Instant at = TestClock.START.minusSeconds(2500 - i * 9L); // 40 minutes of records, three pages of 100
+            fake.addAudit(i, at, at);
+        }
+        String start = TestClock.START.minus(Duration.ofHours(1)).toString();
+
+        RunSummary first = run("RESOURCES", "audit_logs", "START_TIME", start, "MAX_PAGES", "1");
+        assertTrue(first.streams().get(0).more(), "the window stays open after its first page");
+        RunSummary rest = run("RESOURCES", "audit_logs", "AUDIT_LOG_OVERLAP_SECONDS", "3600", "MAX_PAGES", "0");
+        assertEquals(150, rest.streams().get(0).records());
+        clock.advance(Duration.ofMinutes(5));
+        RunSummary next = run("RESOURCES", "audit_logs", "AUDIT_LOG_OVERLAP_SECONDS", "3600", "MAX_PAGES", "0");
+
+        assertTrue(next.ok(), next::failures);
+        assertEquals(0, next.streams().get(0).records());
+        assertEquals(java.util.stream.LongStream.range(0, 250).boxed().toList(), auditIds(), "every record once");
+    }
+
+    /** Regression: an export that kept answering the same cursor was reported as caught up, with lag 0. */
+    @Test
+    void aTicketCursorThatNeverMovesFailsTheStreamNamingItAndCountsForTheAlarm() throws Exception {
+        zendesk.stubFor(get(urlPathEqualTo(TICKETS_PATH)).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"tickets\":[{\"id\":1,\"generated_timestamp\":1795000000}],\"after_cursor\":\"c1\",\"end_of_stream\":false}")));
+
+        RunSummary summary = run("RESOURCES", "incremental_tickets", "MAX_PAGES", "0");
+
+        assertFalse(summary.ok());
+        StreamResult s = summary.streams().get(0);
+        assertEquals("incremental_tickets: Zendesk answered cursor=c1 with the same after_cursor and no end_of_stream: the export"
+                + " does not move on from there; the stream stops here, and the next run asks again", s.error());
+        assertTrue(s.stuckCursor());
+        assertEquals(null, s.lagSeconds(), "not caught up");
+        assertEquals(1, s.records(), "the first page, whose cursor moved, is written");
+        assertEquals(2, zendesk.findAll(getRequestedFor(urlPathEqualTo(TICKETS_PATH))).size());
+        List<String> metrics = io.zendeskcrm.collector.runner.RunMetrics.emf(summary, "fn", clock.instant());
+        assertEquals(1, new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.get(metrics.size() - 1))
+                .get("StuckCursors").asLong());
+    }
+
+    /** Regression: an audit-log cursor that never moved was asked for until MAX_PAGES (for ever with 0), and the run reported success. */
+    @Test
+    void anAuditLogCursorThatNeverMovesFailsTheStreamAtTheSecondRequest() {
+        zendesk.stubFor(get(urlPathEqualTo(AUDIT_PATH)).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody("{\"audit_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"a1\"}}")));
+
+        RunSummary summary = run("RESOURCES", "audit_logs", "MAX_PAGES", "50");
+
+        assertFalse(summary.ok());
+        StreamResult s = summary.streams().get(0);
+        assertTrue(s.error().startsWith("audit_logs: Zendesk answered the page at window=") && s.error().contains(";after=a1 with"
+                + " has_more and the same after_cursor: the cursor does not move"), s.error());
+        assertTrue(s.stuckCursor());
+        assertEquals(2, zendesk.findAll(getRequestedFor(urlPathEqualTo(AUDIT_PATH))).size());
+    }
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
  * function's log, CloudWatch turns them into metrics without any API call. Namespace
  * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}; and one line for the
- * pass ({@code SupersededPasses} and, with {@code oauth_refresh_token}, {@code RefreshTokenExpiresInSeconds};
- * dimension {@code FunctionName}).
+ * pass ({@code SupersededPasses}, {@code StuckCursors} and, with {@code oauth_refresh_token},
+ * {@code RefreshTokenExpiresInSeconds}; dimension {@code FunctionName}).
  */
 public final class RunMetrics {
     public static final String NAMESPACE = "ZendeskCrmCollector";
@@ -55,6 +55,8 @@ public final class RunMetrics {
         line.put("FunctionName", functionName);
         ArrayNode passMetrics = directive.putArray("Metrics");
         metric(passMetrics, line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
+        // Streams that failed on a cursor Zendesk would not move: one alarm for all of them.
+        metric(passMetrics, line, "StuckCursors", "Count", summary.streams().stream().filter(StreamResult::stuckCursor).count());
         // oauth_refresh_token only: how long the stored refresh token has left (its alarm fires days before it lapses).
         if (summary.refreshTokenExpiresInSeconds() != null) {
             metric(passMetrics, line, "RefreshTokenExpiresInSeconds", "Seconds", summary.refreshTokenExpiresInSeconds());

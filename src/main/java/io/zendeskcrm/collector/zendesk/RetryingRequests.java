@@ -70,6 +70,7 @@ public final class RetryingRequests {
     private final Deadline deadline;
     private final RatePacer pacer;
     private final DoubleSupplier jitter;
+    private final ZendeskTime zendeskTime;
 
     /** @param jitter a number in [0, 1) per backoff, spreading the retries of runs that failed together */
     public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer,
@@ -81,10 +82,16 @@ public final class RetryingRequests {
         this.clock = clock;
         this.deadline = deadline;
         this.jitter = jitter;
+        this.zendeskTime = new ZendeskTime(clock);
     }
 
     public RetryingRequests(int retries, Sleeper sleeper, RequestStats stats, Clock clock, Deadline deadline, RatePacer pacer) {
         this(retries, sleeper, stats, clock, deadline, pacer, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Zendesk's clock, from the {@code Date} of every answer this sends. */
+    public ZendeskTime zendeskTime() {
+        return zendeskTime;
     }
 
     /**
@@ -107,6 +114,7 @@ public final class RetryingRequests {
             boolean throttled = false;
             try (Response response = request.get()) {
                 pacer.observe(stream, response, clock.instant());
+                zendeskTime.observe(response.getHeaderString("Date"));
                 int status = response.getStatus();
                 if (status == 200) {
                     try (InputStream body = response.readEntity(InputStream.class)) {

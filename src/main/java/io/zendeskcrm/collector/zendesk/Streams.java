@@ -16,9 +16,9 @@ public final class Streams {
     }
 
     private static final Map<String, Factory> ALL = Map.of(
-            AuditLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client, AuditLogStream.ENDPOINT,
+            AuditLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client, client.zendeskTime(), AuditLogStream.ENDPOINT,
                     s.lookback(), s.startTime().orElse(null), s.auditLogOverlap(), s.auditLogDelay(), timestamp, encoder),
-            AccessLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client,
+            AccessLogStream.NAME, (client, s, timestamp, encoder) -> new WindowedStream(client, client.zendeskTime(),
                     AccessLogStream.endpoint(s.accessLogPageSize()), s.lookback(), s.startTime().orElse(null),
                     s.accessLogOverlap(), s.accessLogDelay(), timestamp, encoder),
             TicketStream.NAME, (client, s, timestamp, encoder) -> new TicketStream(client, s.lookback(),

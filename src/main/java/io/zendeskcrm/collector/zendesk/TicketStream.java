@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * <p>Pagination: the first request sends {@code start_time}, every later one {@code cursor=<after_cursor>}.
  * The response has no {@code links} or {@code meta}; {@code after_url} stays set even at the end, so the
  * stream ends on {@code end_of_stream: true}, and that last {@code after_cursor} is kept for the next
- * run. An empty page with {@code end_of_stream: false} is not the end.
+ * run. An empty page with {@code end_of_stream: false} is not the end. A page without
+ * {@code end_of_stream} whose {@code after_cursor} is missing or the one asked for would be read again
+ * for ever: the stream fails there, naming the position ({@link StuckCursorException}).
  *
  * <p>Position: {@code {"start_time": <epoch s>}} before the first page, then
  * {@code {"cursor": "...", "generated_timestamp": <epoch s>}}, the highest {@code generated_timestamp}
@@ -104,17 +106,20 @@ public final class TicketStream implements ZendeskStream {
         JsonNode rest = answer.rest();
         String after = text(rest, "after_cursor");
         boolean end = rest.path("end_of_stream").asBoolean(false);
+        if (!end && (after == null || after.equals(cursor))) {
+            // The next request would be this one again, and so would every one after it. Not the end
+            // either: the export is stuck here, which the run must not report as caught up.
+            throw new StuckCursorException(NAME + ": Zendesk answered " + request + " with "
+                    + (after == null ? "no after_cursor" : "the same after_cursor") + " and no end_of_stream: the export"
+                    + " does not move on from there; the stream stops here, and the next run asks again");
+        }
+        // At the end, a missing cursor keeps the position asked from: the next run repeats that request,
+        // and the write-once objects keep its records from being written twice.
         if (after == null) {
-            // Without a cursor the next request would be this one again: stop here for this run. The next
-            // run repeats the request, and the write-once objects keep its records from being written twice.
-            if (!end) LOG.warnf("%s: Zendesk sent no after_cursor and no end_of_stream at %s; stopping this stream for this run", NAME, request);
             return new Page(records.finish(), position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
         }
         ObjectNode next = JsonNodeFactory.instance.objectNode().put("cursor", after).put("generated_timestamp", watermark[0]);
-        // A cursor that does not move would read the same page forever: treat it as the end for this run.
-        boolean stuck = !end && after.equals(cursor);
-        if (stuck) LOG.warnf("%s: Zendesk returned the same after_cursor at %s without end_of_stream; stopping this stream for this run", NAME, request);
-        return new Page(records.finish(), next, end || stuck, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
+        return new Page(records.finish(), next, end, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
     }
 
     @Override

@@ -24,14 +24,17 @@ import org.jboss.logging.Logger;
  * {@link Endpoint} says what differs between such endpoints, the rules below are shared.
  *
  * <p>Zendesk does not promise that records become visible in time order, so each window starts
- * {@code overlap} before the previous one ended and ends {@code delay} before now; records already
- * written inside the overlap are skipped by {@code id}. Window bounds are whole UTC seconds in the
+ * {@code overlap} before the previous one ended and ends {@code delay} before now by Zendesk's clock
+ * ({@link ZendeskTime}); records already written inside the overlap are skipped by {@code id}. Window bounds are whole UTC seconds in the
  * documented {@code yyyy-mm-ddThh:mm:ssZ} form, both inclusive, because record times have whole seconds.
  *
  * <p>Position: {@code watermark} (everything before it has been read, late records aside),
  * {@code recent} (the ids written at or after {@code recent_from}, by second: exactly the seconds the
  * next window re-reads) and, while a window is open, {@code window_start}, {@code window_end},
- * {@code after_cursor} and {@code last_time}.
+ * {@code keep_from} (the ids of records at or after it are kept for the next window: fixed when the
+ * window opens, so that an overlap changed while it is open cannot leave earlier pages' ids out),
+ * {@code after_cursor}, {@code last_time} and, once a loss to the retention has been reported,
+ * {@code gap_until}.
  */
 public final class WindowedStream implements ZendeskStream {
     private static final Logger LOG = Logger.getLogger(WindowedStream.class);
@@ -65,6 +68,7 @@ public final class WindowedStream implements ZendeskStream {
     }
 
     private final ZendeskClient client;
+    private final ZendeskTime time;
     private final Endpoint endpoint;
     private final Duration lookback;
     private final Instant configuredStart;
@@ -73,11 +77,15 @@ public final class WindowedStream implements ZendeskStream {
     private final TimestampField timestamp;
     private final NdjsonEncoder encoder;
 
-    /** @param overlap at least one second, so that the last second of a window is read again by the next */
-    public WindowedStream(ZendeskClient client, Endpoint endpoint, Duration lookback, Instant configuredStart,
+    /**
+     * @param time    Zendesk's clock, by which windows end
+     * @param overlap at least one second, so that the last second of a window is read again by the next
+     */
+    public WindowedStream(ZendeskClient client, ZendeskTime time, Endpoint endpoint, Duration lookback, Instant configuredStart,
                           Duration overlap, Duration delay, TimestampField timestamp, NdjsonEncoder encoder) {
         if (overlap.compareTo(Duration.ofSeconds(1)) < 0) throw new IllegalArgumentException("overlap must be at least 1 s");
         this.client = client;
+        this.time = time;
         this.endpoint = endpoint;
         this.lookback = lookback;
         this.configuredStart = configuredStart;
@@ -108,9 +116,19 @@ public final class WindowedStream implements ZendeskStream {
         return p;
     }
 
+    /** @param now the local clock, which stands in for Zendesk's only until Zendesk has answered */
     @Override
     public Optional<ObjectNode> nextRequest(ObjectNode position, Instant now) {
-        return position.has("window_end") ? Optional.of(position) : Optional.ofNullable(open(position, now));
+        Optional<Instant> shown = time.shown();
+        Instant zendeskNow = shown.orElse(now);
+        if (position.has("window_end")) return Optional.of(resumed(position, zendeskNow));
+        ObjectNode window = open(position, zendeskNow);
+        if (window == null && shown.isEmpty()) {
+            // Only the local clock says nothing is new, and it may be behind Zendesk's: a window of one
+            // second past the watermark asks Zendesk, and its first answer moves the end to Zendesk's time.
+            window = open(position, instant(position, "watermark").plusSeconds(1).plus(delay));
+        }
+        return Optional.ofNullable(window);
     }
 
     @Override
@@ -119,14 +137,39 @@ public final class WindowedStream implements ZendeskStream {
         String end = windowEnd(window).toString();
         String after = afterCursor(window);
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
-        return client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
+        Page page = client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
                 endpoint.request().page(start, end, endpoint.pageSize(), after), body -> page(window, body));
+        return after == null ? checkEnd(window, page) : page;
+    }
+
+    /**
+     * The first page of a window, checked against Zendesk's clock. A window opened before Zendesk had
+     * answered in this pass ends by the local clock: when Zendesk's {@code Date} shows that clock more
+     * than a few seconds off and the window's end as far from Zendesk's, the page is dropped (nothing of
+     * it is written) and the window opened again with Zendesk's end. A clock ahead would otherwise close
+     * the window past records Zendesk has not created yet; one behind would leave every pass behind.
+     */
+    private Page checkEnd(ObjectNode window, Page page) {
+        Optional<Instant> shown = time.shown();
+        if (shown.isEmpty() || time.localClockOff().isEmpty()) return page;
+        Instant end = end(shown.get());
+        if (Duration.between(windowEnd(window), end).abs().compareTo(ZendeskTime.TOLERANCE) <= 0) return page;
+        LOG.infof("%s: the window %s..%s was opened by the local clock; it is read again up to %s, by Zendesk's clock (%s)",
+                name(), windowStart(window), windowEnd(window), end, shown.get());
+        ObjectNode corrected = end.isAfter(instant(window, "watermark"))
+                ? window(window, windowStart(window), end) : idle(window);
+        return new Page(encoder.builder().finish(), corrected, false, page.keyTime(), page.request(), 0, 0);
+    }
+
+    /** A window ends {@code delay} before Zendesk's present, at a whole second. */
+    private Instant end(Instant zendeskNow) {
+        return floorSecond(zendeskNow.minus(delay));
     }
 
     /** The window after the watermark, or null when it would be empty (the last run was moments ago). */
     ObjectNode open(ObjectNode idle, Instant now) {
         Instant watermark = instant(idle, "watermark");
-        Instant end = floorSecond(now.minus(delay));
+        Instant end = end(now);
         if (!end.isAfter(watermark)) return null;
         // The overlap reaches back no further than `recent` covers: a raised overlap cannot re-read
         // records whose ids were not kept, so it takes effect from the next window on.
@@ -136,23 +179,59 @@ public final class WindowedStream implements ZendeskStream {
             if (covered.isAfter(start)) start = covered;
         }
         start = ceilSecond(start);
-        ObjectNode w = idle.deepCopy();
+        long lost = 0;
         Optional<Instant> oldest = oldestKept(now);
         if (oldest.isPresent() && start.isBefore(oldest.get())) {
             // The collector was off for longer than Zendesk keeps records: say what is lost, then carry on.
             if (watermark.isBefore(oldest.get())) {
-                long lost = Duration.between(watermark, oldest.get()).toSeconds();
+                lost = Duration.between(watermark, oldest.get()).toSeconds();
                 LOG.warnf("%s: records from %s to %s are older than the %d days Zendesk keeps them and cannot be"
                         + " collected any more (a gap of %d s); carrying on from %s", name(), watermark, oldest.get(),
                         endpoint.retention().toDays(), lost, oldest.get());
-                w.put("gap_seconds", lost);
             }
             start = oldest.get();
         }
+        ObjectNode w = window(idle, start, end);
+        if (lost > 0) w.put("gap_seconds", lost);
+        return w;
+    }
+
+    /** {@code base} with a window from {@code start} to {@code end} opened on it, before its first page. */
+    private ObjectNode window(ObjectNode base, Instant start, Instant end) {
+        ObjectNode w = base.deepCopy();
         w.put("window_start", start.toString());
         w.put("window_end", end.toString());
+        w.put("keep_from", end.minus(overlap).toString());
         w.putNull("after_cursor");
         w.put("last_time", start.toString());
+        return w;
+    }
+
+    /** The position a window was opened on: the window dropped, the watermark where it was. */
+    private static ObjectNode idle(ObjectNode window) {
+        ObjectNode idle = window.deepCopy();
+        idle.remove(List.of("window_start", "window_end", "keep_from", "after_cursor", "last_time", "gap_seconds", "gap_until"));
+        return idle;
+    }
+
+    /**
+     * An open window resumed, maybe after an outage: what Zendesk deleted before it was read is lost, and
+     * said so once ({@code gap_until} remembers how far the loss was reported), as when a window opens.
+     */
+    private ObjectNode resumed(ObjectNode window, Instant now) {
+        if (endpoint.retention() == null) return window;
+        Instant readTo = lastTime(window);
+        if (window.has("gap_until") && instant(window, "gap_until").isAfter(readTo)) readTo = instant(window, "gap_until");
+        Instant deleted = floorSecond(now.minus(endpoint.retention()));
+        // Past the window's end the next window takes over, and reports its own loss when it opens.
+        Instant lostTo = deleted.isBefore(windowEnd(window)) ? deleted : windowEnd(window);
+        if (!lostTo.isAfter(readTo)) return window;
+        long lost = Duration.between(readTo, lostTo).toSeconds();
+        LOG.warnf("%s: records from %s to %s of the open window were deleted (Zendesk keeps them %d days) before they"
+                + " could be collected (a gap of %d s); carrying on after %s", name(), readTo, lostTo,
+                endpoint.retention().toDays(), lost, afterCursor(window));
+        ObjectNode w = window.deepCopy();
+        w.put("gap_seconds", lost).put("gap_until", lostTo.toString());
         return w;
     }
 
@@ -161,7 +240,7 @@ public final class WindowedStream implements ZendeskStream {
         String request = "window=" + windowStart(window) + ".." + windowEnd(window) + ";after="
                 + Optional.ofNullable(afterCursor(window)).orElse("");
         Instant windowEnd = windowEnd(window);
-        Instant keepFrom = windowEnd.minus(overlap); // the next window starts here
+        Instant keepFrom = keepFrom(window); // the next window starts here
         RecentIds recent = RecentIds.of(window.path("recent"));
         Instant keyTime = lastTime(window);
         Instant[] last = {keyTime};
@@ -200,6 +279,10 @@ public final class WindowedStream implements ZendeskStream {
         if (hasMore) {
             if (nextCursor == null) {
                 throw new ZendeskException(name() + ": Zendesk said has_more without an after_cursor at " + request, 0);
+            }
+            if (nextCursor.equals(afterCursor(window))) {
+                throw new StuckCursorException(name() + ": Zendesk answered the page at " + request + " with has_more and"
+                        + " the same after_cursor: the cursor does not move; the stream stops here, and the next run asks again");
             }
             ObjectNode next = window.deepCopy();
             next.set("recent", recent.toJson());
@@ -281,6 +364,11 @@ public final class WindowedStream implements ZendeskStream {
 
     private Instant windowEnd(ObjectNode window) {
         return floorSecond(instant(window, "window_end"));
+    }
+
+    /** Where the window's kept ids begin; a window opened by an earlier version has no {@code keep_from}. */
+    private Instant keepFrom(ObjectNode window) {
+        return window.has("keep_from") ? instant(window, "keep_from") : windowEnd(window).minus(overlap);
     }
 
     private Instant lastTime(ObjectNode window) {

@@ -21,6 +21,11 @@ public final class ZendeskClient {
         this.credentialNames = credentialNames;
     }
 
+    /** Zendesk's clock, as its answers to these requests show it. */
+    public ZendeskTime zendeskTime() {
+        return requests.zendeskTime();
+    }
+
     /** One request to one endpoint, given the API and the Authorization header to send. */
     @FunctionalInterface
     public interface Call {

@@ -15,9 +15,9 @@ class RunMetricsTest {
     @Test
     void oneEmbeddedMetricFormatLinePerStreamWithTheFiguresTheAlarmsUse() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(
-                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, 3600, null),
+                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, 3600, false, null),
                 new StreamResult("incremental_tickets", StreamResult.Outcome.FAILED, 1, 1000, false, 5, 4, 0, 0, 0, null, null,
-                        0, 0, 0, 0, 0, "incremental_tickets: boom")));
+                        0, 0, 0, 0, 0, true, "incremental_tickets: boom")));
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
 
@@ -45,13 +45,14 @@ class RunMetricsTest {
         JsonNode pass = new ObjectMapper().readTree(lines.get(2));
         assertEquals("[[\"FunctionName\"]]", pass.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
         assertEquals(0, pass.get("SupersededPasses").asLong());
+        assertEquals(1, pass.get("StuckCursors").asLong(), "the tickets' cursor did not move");
         assertFalse(pass.has("RefreshTokenExpiresInSeconds"), "only with oauth_refresh_token");
     }
 
     @Test
     void withARefreshTokenThePassLineCarriesItsTimeLeftAndAnUnstoredTokenFailsThePass() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.OK,
-                1, 100, false, 2, 0, 0, 0, 0, null, 0L, 0, 0, 0, 0, 0, null)))
+                1, 100, false, 2, 0, 0, 0, 0, null, 0L, 0, 0, 0, 0, 0, false, null)))
                 .withOAuth(200_000L, "oauth: the rotated refresh token could not be stored at s3://b/k (OAUTH_STATE_KEY): boom");
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
@@ -59,7 +60,7 @@ class RunMetricsTest {
         JsonNode pass = new ObjectMapper().readTree(lines.get(1));
         assertEquals(200_000L, pass.get("RefreshTokenExpiresInSeconds").asLong());
         assertEquals("{\"Name\":\"RefreshTokenExpiresInSeconds\",\"Unit\":\"Seconds\"}",
-                pass.at("/_aws/CloudWatchMetrics/0/Metrics/1").toString());
+                pass.at("/_aws/CloudWatchMetrics/0/Metrics/2").toString());
         assertFalse(summary.ok(), "the streams succeeded, the pass did not");
         assertEquals("oauth: the rotated refresh token could not be stored at s3://b/k (OAUTH_STATE_KEY): boom", summary.failures());
         JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(summary));
@@ -70,7 +71,7 @@ class RunMetricsTest {
     @Test
     void aPassFencedOutByANewerOneCountsAsSupersededNotAsFailed() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.SUPERSEDED,
-                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, "another pass took over")));
+                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, false, "another pass took over")));
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
         assertEquals(0, new ObjectMapper().readTree(lines.get(0)).get("StreamFailed").asLong());
         assertEquals(1, new ObjectMapper().readTree(lines.get(1)).get("SupersededPasses").asLong());

@@ -51,6 +51,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private record AccessRecord(String id, Instant timestamp, Instant visibleAt) {}
 
     private final Supplier<Instant> clock;
+    // Zendesk's own clock runs this far from the test clock (the collector's).
+    private java.time.Duration clockOffset = java.time.Duration.ZERO;
     private final String expectedAuthorization;
     private final Map<Long, TicketVersion> tickets = new LinkedHashMap<>();
     private final List<AuditRecord> audits = new ArrayList<>();
@@ -112,6 +114,19 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     // ---- the account ----
 
     /**
+     * Zendesk's clock from now on: the test clock plus {@code offset}. Records are created, listed, kept and
+     * deleted by it, and every answer's {@code Date} header shows it (whole seconds, as HTTP dates are).
+     * A negative offset is a collector whose clock runs ahead of Zendesk's.
+     */
+    public synchronized void clockOffset(java.time.Duration offset) {
+        this.clockOffset = offset;
+    }
+
+    /** Zendesk's present. */
+    public synchronized Instant now() {
+        return clock.get().plus(clockOffset);
+    }
+
      * Access tokens issued from now on expire after this long: the lifetime when a request asks for none,
      * and the longest this account grants when a request asks for more ({@code expires_in}).
      */
@@ -173,7 +188,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     /** An access token issued as if to an OAuth client, for a test that uses it as a fixed bearer token. */
     public synchronized String issueAccessToken(java.time.Duration lifetime) {
         String token = "at-" + java.util.UUID.randomUUID();
-        accessTokens.put(token, clock.get().plus(lifetime));
+        accessTokens.put(token, now().plus(lifetime));
         everyTokenIssued.add(token);
         tokensIssued++;
         return token;
@@ -199,6 +214,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         tickets.clear();
         audits.clear();
         accessLogs.clear();
+        clockOffset = java.time.Duration.ZERO;
         accessLimit = Integer.MAX_VALUE;
         accessWindow = java.time.Duration.ofMinutes(1);
         accessWindowStart = null;
@@ -257,7 +273,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     /** Access-log ids Zendesk still keeps (90 days): what a complete collection can hold at least. */
     public synchronized List<String> keptAccessLogIds() {
-        Instant oldest = clock.get().minus(java.time.Duration.ofDays(90));
+        Instant oldest = now().minus(java.time.Duration.ofDays(90));
         return accessLogs.stream().filter(a -> !a.timestamp().isBefore(oldest)).map(AccessRecord::id).toList();
     }
 
@@ -339,6 +355,13 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     @Override
     public synchronized ResponseDefinition transform(ServeEvent event) {
+        ResponseDefinition answer = answer(event);
+        // WireMock's server sends no Date of its own: this one is Zendesk's clock.
+        return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(answer).withHeader("Date",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(now().atOffset(java.time.ZoneOffset.UTC))).build();
+    }
+
+    private ResponseDefinition answer(ServeEvent event) {
         requests++;
         onRequest.run();
         Request request = event.getRequest();
@@ -347,7 +370,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         if (authorization != null && authorization.startsWith("Bearer ")) {
             Instant expiry = accessTokens.get(authorization.substring(7));
             if (expiry == null) return json(401, "{\"error\":\"invalid_token\"}", 0);
-            if (!clock.get().isBefore(expiry)) {
+            if (!now().isBefore(expiry)) {
                 expiredTokenRejections++;
                 return json(401, "{\"error\":\"invalid_token\",\"error_description\":\"expired\"}", 0);
             }
@@ -362,7 +385,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         String body;
         String rateHeader = null;
         if (path.equals("/api/v2/incremental/tickets/cursor.json")) {
-            Instant now = clock.get();
+            Instant now = now();
             if (windowStart == null || !now.isBefore(windowStart.plus(exportWindow))) {
                 windowStart = now;
                 windowCount = 0;
@@ -389,7 +412,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             if (!accessLogsEnabled) {
                 return json(403, "{\"error\":\"Forbidden\",\"description\":\"You do not have access to this page\"}", 0);
             }
-            Instant now = clock.get();
+            Instant now = now();
             if (accessWindowStart == null || !now.isBefore(accessWindowStart.plus(accessWindow))) {
                 accessWindowStart = now;
                 accessWindowCount = 0;
@@ -461,7 +484,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             return json(400, "{\"error\":\"unsupported_grant_type\"}", 0);
         }
         String token = "at-" + java.util.UUID.randomUUID();
-        accessTokens.put(token, clock.get().plus(lifetime));
+        accessTokens.put(token, now().plus(lifetime));
         everyTokenIssued.add(token);
         tokensIssued++;
         out.put("access_token", token).put("token_type", "bearer").put("expires_in", lifetime.toSeconds())
@@ -473,7 +496,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     }
 
     private String ticketPage(Request request) {
-        Instant now = clock.get();
+        Instant now = now();
         long visibleUntil = now.getEpochSecond() - exportLagSeconds; // the export leaves out the last minute
         long afterTs;
         long afterId;
@@ -519,7 +542,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     }
 
     private String auditPage(Request request) {
-        Instant now = clock.get();
+        Instant now = now();
         List<String> window = request.queryParameter("filter[created_at][]").values();
         Instant from = Instant.parse(window.get(0)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant to = Instant.parse(window.get(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -554,7 +577,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     }
 
     private String accessPage(Instant from, Instant to, int size, String after) {
-        Instant now = clock.get();
+        Instant now = now();
         Instant oldest = now.minus(java.time.Duration.ofDays(90)); // deleted after 90 days
         List<AccessRecord> matching = accessLogs.stream()
                 .filter(a -> !a.visibleAt().isAfter(now) && !a.timestamp().isBefore(oldest))

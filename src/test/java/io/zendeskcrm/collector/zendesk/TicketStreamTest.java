@@ -71,22 +71,35 @@ class TicketStreamTest {
         assertEquals(100, page.next().get("generated_timestamp").asLong(), "the watermark never moves backwards");
     }
 
+    /** Regression: an export that kept answering the same cursor was reported as caught up, with lag 0. */
     @Test
-    void aResponseWithoutACursorKeepsThePreviousOneAndStopsInsteadOfLooping() throws Exception {
-        Page page = stream.page(cursor("c1", 100), body("{\"tickets\":[],\"after_cursor\":null,\"end_of_stream\":false}"));
-        assertEquals("c1", page.next().get("cursor").asText());
-        assertTrue(page.endOfStream(), "a cursor that does not move would read the same page forever");
+    void theSameCursorWithoutEndOfStreamFailsThePageNamingTheCursor() {
+        StuckCursorException e = assertThrows(StuckCursorException.class, () -> stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":7,"generated_timestamp":150}],"after_cursor":"c1","end_of_stream":false}""")));
+        assertEquals("incremental_tickets: Zendesk answered cursor=c1 with the same after_cursor and no end_of_stream: the"
+                + " export does not move on from there; the stream stops here, and the next run asks again", e.getMessage());
     }
 
-    /** Regression: a first page (start_time) without a cursor was requested again and again until MAX_PAGES. */
+    /** Without a cursor the next request would be this one again: not the end, and not caught up either. */
     @Test
-    void aFirstPageWithoutACursorEndsThePassAtTheSamePositionInsteadOfRepeatingTheRequest() throws Exception {
+    void noCursorWithoutEndOfStreamFailsThePageNamingThePosition() {
+        StuckCursorException later = assertThrows(StuckCursorException.class, () -> stream.page(cursor("c1", 100),
+                body("{\"tickets\":[],\"after_cursor\":null,\"end_of_stream\":false}")));
+        assertTrue(later.getMessage().startsWith("incremental_tickets: Zendesk answered cursor=c1 with no after_cursor and no"
+                + " end_of_stream"), later.getMessage());
         ObjectNode first = JsonNodeFactory.instance.objectNode().put("start_time", 100);
-        Page page = stream.page(first, body("""
-                {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z","generated_timestamp":150}],
-                 "after_cursor":null,"end_of_stream":false}"""));
-        assertTrue(page.endOfStream(), "the pass stops for this run");
-        assertEquals(first, page.next(), "the next run repeats the request; the write-once objects keep its records single");
+        StuckCursorException atStart = assertThrows(StuckCursorException.class, () -> stream.page(first, body("""
+                {"tickets":[{"id":7,"generated_timestamp":150}],"after_cursor":null,"end_of_stream":false}""")));
+        assertTrue(atStart.getMessage().startsWith("incremental_tickets: Zendesk answered start_time=100 with no after_cursor"),
+                atStart.getMessage());
+    }
+
+    @Test
+    void theEndWithoutACursorKeepsThePositionForTheNextRun() throws Exception {
+        Page page = stream.page(cursor("c1", 100), body("""
+                {"tickets":[{"id":7,"generated_timestamp":150}],"after_cursor":null,"end_of_stream":true}"""));
+        assertTrue(page.endOfStream());
+        assertEquals(cursor("c1", 100), page.next(), "the next run repeats the request; the write-once objects keep its records single");
         assertEquals(1, records(page).size());
     }
 

@@ -8,8 +8,11 @@ import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +26,32 @@ class WindowedStreamTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Real clocks have sub-second instants; what goes to Zendesk must not. */
     static final Instant NOW = Instant.parse("2026-11-20T12:00:00.660004746Z");
+    /** Zendesk's clock as its answers showed it: NOW (whole seconds) unless a test moves it on. */
+    final ZendeskTime zendesk = new ZendeskTime(Clock.fixed(NOW, ZoneOffset.UTC));
     final WindowedStream stream = stream(Duration.ofMinutes(10));
 
-    static WindowedStream stream(Duration overlap) {
-        return new WindowedStream(null, AuditLogStream.ENDPOINT, Duration.ofHours(1), null, overlap, Duration.ofMinutes(1),
+    {
+        zendesk.observe(date(NOW));
+    }
+
+    WindowedStream stream(Duration overlap) {
+        return stream(AuditLogStream.ENDPOINT, overlap);
+    }
+
+    WindowedStream stream(WindowedStream.Endpoint endpoint, Duration overlap) {
+        return new WindowedStream(null, zendesk, endpoint, Duration.ofHours(1), null, overlap, Duration.ofMinutes(1),
                 TimestampField.ON, ENCODER);
+    }
+
+    /** An HTTP {@code Date} header. */
+    static String date(Instant t) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+    }
+
+    /** The next request once Zendesk's answers have shown {@code zendeskNow} (the local clock says the same). */
+    ObjectNode next(ObjectNode position, Instant zendeskNow) {
+        zendesk.observe(date(zendeskNow));
+        return stream.nextRequest(position, zendeskNow).orElseThrow();
     }
 
     static final NdjsonEncoder ENCODER = new NdjsonEncoder(false);
@@ -99,7 +123,7 @@ class WindowedStreamTest {
         assertEquals("2026-11-20T11:10:00Z", records(page).get(0).get("timestamp").asText());
 
         // The next window re-reads 11:49:00..11:59:00 and writes nothing twice.
-        ObjectNode again = stream.nextRequest(page.next(), NOW.plusSeconds(120)).orElseThrow();
+        ObjectNode again = next(page.next(), NOW.plusSeconds(120));
         assertEquals("2026-11-20T11:49:00Z", again.get("window_start").asText());
         Page second = stream.page(again, lastPage(log(7, "2026-11-20T11:49:00Z"), log(8, "2026-11-20T11:59:00Z"),
                 log(9, "2026-11-20T12:00:30Z")));
@@ -136,7 +160,7 @@ class WindowedStreamTest {
         assertEquals(2, records(page).size());
         assertEquals(1, page.withoutId());
 
-        ObjectNode again = stream.nextRequest(page.next(), NOW.plusSeconds(120)).orElseThrow();
+        ObjectNode again = next(page.next(), NOW.plusSeconds(120));
         Page second = stream.page(again, lastPage(noId, log(6, "2026-11-20T11:58:30Z")));
         assertTrue(records(second).isEmpty(), "the record without id is not written twice");
         assertEquals(2, second.reread());
@@ -187,5 +211,72 @@ class WindowedStreamTest {
         assertEquals(2, shown.get("recent_ids").asInt());
         assertFalse(shown.has("recent"));
         assertEquals("2026-11-20T11:59:00Z", shown.get("watermark").asText());
+    }
+
+    /** Regression: a window ended a delay before the local clock; ten minutes ahead, it closed past records not yet created. */
+    @Test
+    void aWindowEndsADelayBeforeZendesksTimeWhateverTheLocalClockSays() {
+        ObjectNode ahead = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW.plus(Duration.ofMinutes(10))).orElseThrow();
+        assertEquals("2026-11-20T11:59:00Z", ahead.get("window_end").asText());
+        ObjectNode behind = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW.minus(Duration.ofMinutes(10))).orElseThrow();
+        assertEquals("2026-11-20T11:59:00Z", behind.get("window_end").asText());
+        WindowedStream unanswered = new WindowedStream(null, new ZendeskTime(Clock.fixed(NOW, ZoneOffset.UTC)),
+                AuditLogStream.ENDPOINT, Duration.ofHours(1), null, Duration.ofMinutes(10), Duration.ofMinutes(1), TimestampField.ON, ENCODER);
+        assertEquals("2026-11-20T12:09:00Z", unanswered.nextRequest(idle("2026-11-20T11:00:00Z"), NOW.plus(Duration.ofMinutes(10)))
+                .orElseThrow().get("window_end").asText(), "before Zendesk's first answer the local clock is all there is");
+    }
+
+    /** Regression: raising the overlap while a window was open wrote the window's earlier pages again (100 of 250). */
+    @Test
+    void anOverlapChangedWhileAWindowIsOpenKeepsTheIdsTheWindowOpenedFor() throws Exception {
+        WindowedStream opened = stream(Duration.ofMinutes(5));
+        ObjectNode window = opened.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+        assertEquals("2026-11-20T11:54:00Z", window.get("keep_from").asText(), "fixed when the window opens");
+        Page first = opened.page(window, body("{\"audit_logs\":[" + log(1, "2026-11-20T11:20:00Z") + ","
+                + log(2, "2026-11-20T11:56:00Z") + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"c1\"}}"));
+
+        WindowedStream raised = stream(Duration.ofMinutes(60)); // the next pass runs with a larger overlap
+        Page last = raised.page(first.next(), lastPage(log(3, "2026-11-20T11:30:00Z"), log(4, "2026-11-20T11:57:00Z")));
+        assertEquals("2026-11-20T11:54:00Z", last.next().get("recent_from").asText(), "the window's own overlap");
+
+        zendesk.observe(date(NOW.plusSeconds(120)));
+        ObjectNode again = raised.nextRequest(last.next(), NOW.plusSeconds(120)).orElseThrow();
+        assertEquals("2026-11-20T11:54:00Z", again.get("window_start").asText(),
+                "the next window reaches back only as far as the kept ids, not to 11:01, where records 1 and 3 would be written again");
+        assertEquals("2026-11-20T11:01:00Z", again.get("keep_from").asText(), "the raised overlap applies to the next window");
+        Page reread = raised.page(again, lastPage(log(2, "2026-11-20T11:56:00Z"), log(4, "2026-11-20T11:57:00Z"),
+                log(5, "2026-11-20T11:58:30Z")));
+        assertEquals(List.of(5L), ids(reread));
+    }
+
+    /** Regression: a window left open across an outage longer than the retention lost records with gap_seconds 0. */
+    @Test
+    void anOpenWindowResumedAfterZendeskDeletedPartOfItReportsTheLossOnce() {
+        WindowedStream access = stream(AccessLogStream.endpoint(1000), Duration.ofMinutes(5));
+        ObjectNode open = access.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow()
+                .put("after_cursor", "c1").put("last_time", "2026-11-20T11:10:00Z");
+        assertEquals(open, access.nextRequest(open, NOW).orElseThrow(), "nothing lost: the window is resumed as it is");
+
+        Instant later = NOW.plus(Duration.ofDays(90)).minus(Duration.ofMinutes(30)); // Zendesk now keeps records from 11:30:00
+        zendesk.observe(date(later));
+        ObjectNode resumed = access.nextRequest(open, later).orElseThrow();
+        assertEquals(20 * 60, access.gapSeconds(resumed), "11:10:00 to 11:30:00");
+        assertEquals("c1", resumed.get("after_cursor").asText(), "the window carries on from its cursor");
+        assertEquals(resumed, access.nextRequest(resumed, later).orElseThrow(), "reported once: resumed again, nothing changes");
+
+        Instant muchLater = later.plus(Duration.ofHours(2)); // past the window's end (11:59:00): the next window reports the rest
+        zendesk.observe(date(muchLater));
+        assertEquals(29 * 60, access.gapSeconds(access.nextRequest(resumed, muchLater).orElseThrow()), "11:30:00 to 11:59:00");
+    }
+
+    /** Regression: an audit-log cursor that never moved was requested until MAX_PAGES, or for ever with MAX_PAGES=0. */
+    @Test
+    void hasMoreWithTheCursorThePageWasAskedWithFailsNamingThePosition() {
+        ObjectNode window = stream.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow().put("after_cursor", "c7");
+        StuckCursorException e = assertThrows(StuckCursorException.class, () -> stream.page(window, body("{\"audit_logs\":["
+                + log(1, "2026-11-20T11:20:00Z") + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"c7\"}}")));
+        assertEquals("audit_logs: Zendesk answered the page at window=2026-11-20T10:50:00Z..2026-11-20T11:59:00Z;after=c7 with"
+                + " has_more and the same after_cursor: the cursor does not move; the stream stops here, and the next run asks"
+                + " again", e.getMessage());
     }
 }
