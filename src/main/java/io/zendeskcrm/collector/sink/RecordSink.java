@@ -1,5 +1,6 @@
 package io.zendeskcrm.collector.sink;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,4 +15,10 @@ public interface RecordSink {
 
     /** The object at {@code key}, or empty when there is none. */
     Optional<byte[]> read(String key);
+
+    /**
+     * What lies directly under {@code folder} (a key prefix ending in {@code /}), sorted: the objects' keys
+     * and the sub-folders, each of those ending in {@code /}. Empty when there is nothing there.
+     */
+    List<String> list(String folder);
 }
