@@ -178,6 +178,13 @@ class CollectorJobTest {
             return Optional.ofNullable(objects.get(key));
         }
 
+        @Override
+        public synchronized List<String> list(String folder) {
+            return objects.keySet().stream().filter(k -> k.startsWith(folder))
+                    .map(k -> k.indexOf('/', folder.length()) < 0 ? k : k.substring(0, k.indexOf('/', folder.length()) + 1))
+                    .distinct().sorted().toList();
+        }
+
         List<Integer> ids() {
             NdjsonEncoder encoder = new NdjsonEncoder(false);
             List<Integer> out = new ArrayList<>();

@@ -7,6 +7,9 @@ import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
+import io.zendeskcrm.collector.reconcile.ReconcileReport;
+import io.zendeskcrm.collector.reconcile.ReconcileRequest;
+import io.zendeskcrm.collector.reconcile.Reconciliation;
 import io.zendeskcrm.collector.sink.LocalDirectorySink;
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
 import io.zendeskcrm.collector.sink.ObjectKeys;
@@ -218,6 +221,36 @@ public class Collector {
         S3ClientBuilder builder = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).region(region);
         settings.s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
+    }
+
+    /**
+     * {@code reconcile} with the settings from the environment: the same clients, bucket and checkpoint as a
+     * pass, pacing itself to leave more of the account's request budget to others than a pass does.
+     */
+    public ReconcileReport reconcile(ReconcileRequest request, Optional<Duration> invocationRemaining) {
+        return reconcile(Settings.load(Collector::config), request, invocationRemaining);
+    }
+
+    /** {@code reconcile} with the given settings. */
+    public ReconcileReport reconcile(Settings configured, ReconcileRequest request, Optional<Duration> invocationRemaining) {
+        Instant start = clock.instant();
+        checkTimes(configured, start, invocationRemaining);
+        Optional<Region> region = configured.outputDir().isEmpty()
+                ? Optional.of(Preflight.s3Region(configured, Collector::config)) : Optional.empty();
+        configured.outputDir().ifPresent(Preflight::checkOutputDir);
+        Deadline deadline = invocationRemaining.map(r -> Deadline.after(start, r.minus(configured.lambdaTimeMargin())))
+                .orElse(Deadline.NONE);
+        Settings settings = AwsSecrets.resolve(configured);
+        RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, new RequestStats(), clock, deadline,
+                new RatePacer(Reconciliation.reservePercent(settings.rateLimitReservePercent())));
+        ZendeskClient client = new ZendeskClient(restClient(settings, ZendeskApi.class), requests,
+                authorizer(settings, region, requests), settings.credentials().describe());
+        NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
+        RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
+                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
+                        settings.compression() == Settings.Compression.GZIP));
+        return new Reconciliation(settings, client, sink, store(settings, region, settings.stateKey()), encoder, clock, deadline)
+                .run(request);
     }
 
     /** Where the checkpoint of these settings lives, for messages. */

@@ -9,11 +9,15 @@ import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.config.Schedule;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
+import io.zendeskcrm.collector.reconcile.ReconcileReport;
+import io.zendeskcrm.collector.reconcile.ReconcileRequest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations. */
@@ -22,10 +26,14 @@ public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final String USAGE = """
-            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | --help]
+            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | reconcile ... | --help]
               (the jar loads its libraries from the lib/ directory beside it)
               once    run one pass, print a JSON summary on stdout; exit 0 on success, 1 when a stream failed,
                       2 on a configuration error
+              reconcile --since <time> [--until <time>] [--repair]
+                      compare what Zendesk holds for the period with the bucket, print one JSON line; exit 0 when
+                      nothing is missing (after repair) or duplicated, 3 when something is, 1 when a stream failed,
+                      2 on a configuration error. <time>: ISO 8601, epoch seconds, or a span back from now (36h, 7d)
               --help  print this and exit
               (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped
             Settings are environment variables (ZENDESK_BASE_URL, S3_BUCKET or OUTPUT_DIR, AUTH_MODE, ...): see README.md.""";
@@ -79,6 +87,9 @@ public class Main implements QuarkusApplication {
                 }
                 return summary.ok() ? 0 : EXIT_FAILED;
             }
+            case RECONCILE -> {
+                return reconcile(List.of(args).subList(1, args.length));
+            }
             case CLASS_DATA_TRAINING -> {
                 classDataTraining.run();
                 return 0;
@@ -120,6 +131,22 @@ public class Main implements QuarkusApplication {
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return System.console() != null; // no /proc (macOS): the best the JDK can tell
         }
+    }
+
+    private int reconcile(List<String> args) {
+        ReconcileReport report;
+        try {
+            report = collector.reconcile(ReconcileRequest.parse(args, clock.instant()), Optional.empty());
+        } catch (SettingsException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (RuntimeException e) {
+            LOG.debug("reconcile failed", e);
+            System.err.println("error: " + oneLine(e));
+            return EXIT_FAILED;
+        }
+        System.out.println(report.toJson());
+        return report.exitStatus();
     }
 
     /** An exception's message on one line (the stack trace is logged at DEBUG). */

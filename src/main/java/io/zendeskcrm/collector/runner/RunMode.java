@@ -7,6 +7,8 @@ import java.util.Set;
 public enum RunMode {
     /** {@code once}: one pass, a summary on stdout, the exit status says whether it succeeded. */
     ONCE,
+    /** {@code reconcile --since ...}: what Zendesk holds against the bucket, one JSON line on stdout. */
+    RECONCILE,
     /** No argument outside Lambda: a pass on every {@code SCHEDULE} tick until stopped. */
     SCHEDULE,
     /** Inside Lambda (the native bootstrap starts with no argument): only serve invocations. */
@@ -24,6 +26,7 @@ public enum RunMode {
     public static RunMode of(String[] args, String lambdaRuntimeApi) {
         if (List.of(args).stream().anyMatch(HELP_ARGUMENTS::contains)) return HELP;
         if (args.length == 1 && args[0].equals("once")) return ONCE;
+        if (args.length > 0 && args[0].equals("reconcile")) return RECONCILE;
         if (args.length > 0) return USAGE;
         return lambdaRuntimeApi != null && !lambdaRuntimeApi.isBlank() ? LAMBDA : SCHEDULE;
     }

@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -78,6 +80,24 @@ public final class LocalDirectorySink implements RecordSink {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + root.resolve(key) + ": " + why(e) + " (OUTPUT_DIR)", e);
         }
+    }
+
+    @Override
+    public List<String> list(String folder) {
+        Path dir = root.resolve(folder);
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (var entries = Files.list(dir)) {
+            entries.forEach(p -> {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p)) out.add(folder + name + "/");
+                else if (!name.endsWith(".tmp")) out.add(folder + name); // a write in progress is not an object
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + why(e) + " (OUTPUT_DIR)", e);
+        }
+        out.sort(null);
+        return out;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.zendeskcrm.collector.sink;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,4 +22,10 @@ public interface RecordSink {
     default Optional<InputStream> open(String key) {
         return read(key).map(ByteArrayInputStream::new);
     }
+
+    /**
+     * What lies directly under {@code folder} (a key prefix ending in {@code /}), sorted: the objects' keys
+     * and the sub-folders, each of those ending in {@code /}. Empty when there is nothing there.
+     */
+    List<String> list(String folder);
 }

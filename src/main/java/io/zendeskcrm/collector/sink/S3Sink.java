@@ -1,12 +1,15 @@
 package io.zendeskcrm.collector.sink;
 
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 
 /**
  * Writes each page as one S3 object, create-only ({@code If-None-Match: *}). S3 makes a put visible
@@ -65,5 +68,20 @@ public final class S3Sink implements RecordSink {
         } catch (SdkException e) {
             throw S3Failure.of(e, bucket, key);
         }
+    }
+
+    @Override
+    public List<String> list(String folder) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder).delimiter("/"))) {
+                page.commonPrefixes().forEach(p -> out.add(p.prefix()));
+                page.contents().forEach(o -> out.add(o.key()));
+            }
+        } catch (SdkException e) {
+            throw S3Failure.of(e, bucket, folder);
+        }
+        out.sort(null);
+        return out;
     }
 }
