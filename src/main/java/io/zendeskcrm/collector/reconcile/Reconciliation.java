@@ -116,9 +116,9 @@ public final class Reconciliation {
     private ZendeskRecords zendesk(String name, RecordIdentity identity, Instant since) {
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
         return switch (name) {
-            case AuditLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, AuditLogStream.ENDPOINT,
+            case AuditLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, client.zendeskTime(), AuditLogStream.ENDPOINT,
                     settings.lookback(), from, settings.auditLogOverlap(), Duration.ZERO, timestamp, encoder), encoder, clock, deadline);
-            case AccessLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client,
+            case AccessLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, client.zendeskTime(),
                     AccessLogStream.endpoint(settings.accessLogPageSize()), settings.lookback(), from, settings.accessLogOverlap(),
                     Duration.ZERO, timestamp, encoder), encoder, clock, deadline);
             default -> ZendeskRecords.export(new TicketStream(client, settings.lookback(), since, timestamp, encoder),

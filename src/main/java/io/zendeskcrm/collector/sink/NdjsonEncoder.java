@@ -68,6 +68,20 @@ public final class NdjsonEncoder {
         return new Builder();
     }
 
+    /** The object holding {@code lines}, one per line, each as stored (a repair writes lines read back as they are). */
+    public byte[] pack(List<String> lines) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096 + lines.size() * 512);
+        try (OutputStream out = gzip ? new FastGzip(bytes) : bytes) {
+            for (String line : lines) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     public EncodedRecords encode(List<ObjectNode> records) {
         Builder builder = builder();
         records.forEach(builder::add);

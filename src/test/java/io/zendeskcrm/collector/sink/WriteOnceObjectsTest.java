@@ -112,6 +112,11 @@ class WriteOnceObjectsTest {
             public java.util.Optional<java.io.InputStream> open(String key) {
                 return stored.open(key);
             }
+
+            @Override
+            public List<String> list(String folder) {
+                return stored.list(folder);
+            }
         };
         WriteOnceObjects objects = new WriteOnceObjects(streamingOnly, KEYS, ENCODER);
         String body = "x".repeat(10_000);

@@ -127,6 +127,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         return clock.get().plus(clockOffset);
     }
 
+    /**
      * Access tokens issued from now on expire after this long: the lifetime when a request asks for none,
      * and the longest this account grants when a request asks for more ({@code expires_in}).
      */
