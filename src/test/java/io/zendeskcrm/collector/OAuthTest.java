@@ -388,6 +388,20 @@ class OAuthTest extends CollectorComponentTest {
     }
 
     @Test
+    void aRefreshAnsweredByAnEdgeBeforeZendeskSawItIsSentAgainAndSucceeds() {
+        accountWithPages(10);
+        fake.failTokenRequestsAtTheEdge(1);
+
+        RunSummary summary = refreshToken(FakeZendesk.SEED_REFRESH_TOKEN, "RESOURCES", "incremental_tickets");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(10, summary.streams().get(0).records());
+        assertEquals(1, fake.refreshes());
+        assertEquals(0, fake.refusedRefreshes());
+        assertEquals(fake.currentRefreshToken(), bucket.json(OAUTH_STATE_KEY).get("refresh_token").asText());
+    }
+
+    @Test
     void aRefreshWhoseAnswerWasLostIsNotSentAgainWhenAnotherPassHasStoredANewerToken() {
         OAuthTokens first = pass(sharedState());
         first.header();

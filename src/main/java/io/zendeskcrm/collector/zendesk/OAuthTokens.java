@@ -229,9 +229,12 @@ public final class OAuthTokens implements Authorizer {
         return clock;
     }
 
-    /** An answer to a refresh was lost in this pass: Zendesk may have rotated the token without this pass learning the new one. */
-    void answerLost() {
-        answerLost = true;
+    /**
+     * Whether the answer to this pass's latest refresh was lost: Zendesk may have rotated the token without
+     * this pass learning the new one (false again once a refresh is answered).
+     */
+    void answerLost(boolean lost) {
+        answerLost = lost;
     }
 
     boolean wasAnswerLost() {

@@ -66,7 +66,9 @@ final class TokenRefresh {
         RefreshTokenVault.State current = from;
         for (int round = 1; ; round++) {
             try {
-                return new Result(exchange(current), true);
+                RefreshTokenVault.State issued = exchange(current);
+                tokens.answerLost(false);
+                return new Result(issued, true);
             } catch (StoreMoved moved) {
                 current = moved.stored;
             } catch (OutOfTimeException e) {
@@ -134,7 +136,7 @@ final class TokenRefresh {
 
     private void lost(boolean[] lostHere) {
         lostHere[0] = true;
-        tokens.answerLost();
+        tokens.answerLost(true);
     }
 
     /** The stored state, if it holds a refresh token other than {@code sent}, read for a few seconds. */

@@ -85,12 +85,13 @@ class SecretsStayOutOfOutputIT {
             cases.add(new Case("client credentials refused, DEBUG", debug(with(oauth, "ZENDESK_OAUTH_CLIENT_SECRET", "cs-wrong-6a2b8c0d")), 1));
             cases.add(new Case("refresh token ok", refresh, 0));
             cases.add(new Case("refresh token ok again (stored rotation)", refresh, 0));
-            cases.add(new Case("refresh token ok, DEBUG: rotates and stores the new token", () -> debug(refresh), 0, () -> { },
+            // The access token is kept between runs; revoked, it is answered 401 and the run refreshes.
+            cases.add(new Case("refresh token ok, DEBUG: rotates and stores the new token", () -> debug(refresh), 0, zendesk::revokeAccessTokens,
                     result -> assertTrue(new String(account.bucket.bytes("zendesk/crm-state/oauth.json"), StandardCharsets.UTF_8)
                             .contains(zendesk.currentRefreshToken()), "the rotated refresh token was written to S3")));
             cases.add(new Case("refresh token ok, DEBUG: the rotated token written under a KMS key", () -> debug(with(refresh,
                     "OAUTH_STATE_KMS_KEY_ID", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")), 0,
-                    () -> { }, result -> assertTrue(new String(account.bucket.bytes("zendesk/crm-state/oauth.json"), StandardCharsets.UTF_8)
+                    zendesk::revokeAccessTokens, result -> assertTrue(new String(account.bucket.bytes("zendesk/crm-state/oauth.json"), StandardCharsets.UTF_8)
                             .contains(zendesk.currentRefreshToken()), "the rotated refresh token was written to S3")));
             AtomicBoolean removed = new AtomicBoolean();
             cases.add(new Case("refresh token, DEBUG: the bucket disappears before the rotated token is stored",
