@@ -231,8 +231,8 @@ public final class WindowedStream implements ZendeskStream {
         if (!lostTo.isAfter(readTo)) return window;
         long lost = Duration.between(readTo, lostTo).toSeconds();
         LOG.warnf("%s: records from %s to %s of the open window were deleted (Zendesk keeps them %d days) before they"
-                + " could be collected (a gap of %d s); carrying on after %s", name(), readTo, lostTo,
-                endpoint.retention().toDays(), lost, afterCursor(window));
+                + " could be collected (a gap of %d s); carrying on with the window", name(), readTo, lostTo,
+                endpoint.retention().toDays(), lost);
         ObjectNode w = window.deepCopy();
         w.put("gap_seconds", lost).put("gap_until", lostTo.toString());
         return w;
