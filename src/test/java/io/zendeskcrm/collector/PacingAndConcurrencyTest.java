@@ -82,9 +82,9 @@ class PacingAndConcurrencyTest extends CollectorComponentTest {
                 .withHeader("Content-Type", "application/json").withHeader("ratelimit-limit", "700")
                 .withHeader("ratelimit-remaining", "100").withHeader("ratelimit-reset", "37")
                 .withBody("{\"tickets\":[{\"id\":2}],\"after_cursor\":\"c2\",\"end_of_stream\":false}")));
-        // The cursor moves on (an export answering the same cursor again is a stuck stream, not pacing).
-        zendesk.stubFor(get(urlPathEqualTo("/api/v2/incremental/tickets/cursor.json")).withQueryParam("cursor", equalTo("c2"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/json").withHeader("ratelimit-limit", "700")
+        zendesk.stubFor(get(urlPathEqualTo("/api/v2/incremental/tickets/cursor.json"))
+                .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.equalTo("c2")).willReturn(aResponse()
+                .withHeader("Content-Type", "application/json").withHeader("ratelimit-limit", "700")
                 .withHeader("ratelimit-remaining", "100").withHeader("ratelimit-reset", "37")
                 .withBody("{\"tickets\":[{\"id\":3}],\"after_cursor\":\"c3\",\"end_of_stream\":false}")));
         RunSummary second = collector.run(TestSettings.with("RESOURCES", "incremental_tickets", "MAX_PAGES", "2"));

@@ -251,6 +251,25 @@ class TimeAndEdgesTest extends CollectorComponentTest {
         assertEveryRecordOnce();
     }
 
+    /** A window a pass opened by Zendesk's clock is not opened again by the next: one page per pass still moves on. */
+    @Test
+    void aClockBehindDoesNotStopAStreamThatReadsOnePagePerPass() {
+        serveFake();
+        fake.clockOffset(Duration.ofMinutes(10));
+        for (int i = 0; i < 300; i++) {
+            Instant at = fake.now().minusSeconds(3000 - i * 9L);
+            fake.addAudit(i, at, at);
+        }
+        String start = fake.now().minus(Duration.ofHours(1)).toString();
+        assertTrue(run("RESOURCES", "audit_logs", "START_TIME", start, "MAX_PAGES", "1").ok()); // its window is opened again
+        for (int pass = 0; pass < 3; pass++) {
+            clock.advance(Duration.ofMinutes(2));
+            RunSummary summary = run("RESOURCES", "audit_logs", "MAX_PAGES", "1");
+            assertEquals(100, summary.streams().get(0).records(), "pass " + pass + " reads its page: " + summary.streams().get(0));
+        }
+        assertEquals(java.util.stream.LongStream.range(0, 300).boxed().toList(), auditIds(), "every record once");
+    }
+
     /** Regression: raising AUDIT_LOG_OVERLAP_SECONDS while a window was open wrote its earlier pages again (100 of 250). */
     @Test
     void raisingTheOverlapWhileAWindowIsOpenWritesNothingTwice() {

@@ -76,6 +76,8 @@ public final class WindowedStream implements ZendeskStream {
     private final Duration delay;
     private final TimestampField timestamp;
     private final NdjsonEncoder encoder;
+    /** The end of the window this pass opened before Zendesk had answered, by the local clock; or null. */
+    private Instant localEnd;
 
     /**
      * @param time    Zendesk's clock, by which windows end
@@ -128,6 +130,7 @@ public final class WindowedStream implements ZendeskStream {
             // second past the watermark asks Zendesk, and its first answer moves the end to Zendesk's time.
             window = open(position, instant(position, "watermark").plusSeconds(1).plus(delay));
         }
+        if (window != null && shown.isEmpty()) localEnd = windowEnd(window);
         return Optional.ofNullable(window);
     }
 
@@ -143,17 +146,23 @@ public final class WindowedStream implements ZendeskStream {
     }
 
     /**
-     * The first page of a window, checked against Zendesk's clock. A window opened before Zendesk had
-     * answered in this pass ends by the local clock: when Zendesk's {@code Date} shows that clock more
-     * than a few seconds off and the window's end as far from Zendesk's, the page is dropped (nothing of
-     * it is written) and the window opened again with Zendesk's end. A clock ahead would otherwise close
-     * the window past records Zendesk has not created yet; one behind would leave every pass behind.
+     * The first page of a window, checked against Zendesk's clock. A window that ends more than a few
+     * seconds past Zendesk's present less the delay (opened by a local clock that runs ahead, before
+     * Zendesk had answered) would close past records Zendesk has not created yet; one that this pass
+     * opened by a local clock behind Zendesk's would leave every pass behind. Either is opened again
+     * with Zendesk's end and its first page dropped, nothing of it written.
      */
     private Page checkEnd(ObjectNode window, Page page) {
         Optional<Instant> shown = time.shown();
-        if (shown.isEmpty() || time.localClockOff().isEmpty()) return page;
+        if (shown.isEmpty()) return page; // no Date header: the local clock is all there is
         Instant end = end(shown.get());
-        if (Duration.between(windowEnd(window), end).abs().compareTo(ZendeskTime.TOLERANCE) <= 0) return page;
+        Duration early = Duration.between(windowEnd(window), end);
+        boolean pastZendesk = early.compareTo(ZendeskTime.TOLERANCE.negated()) < 0;
+        // Only a window opened by this pass's local clock: a window resumed from an earlier pass ended by
+        // Zendesk's time then, and is behind now only because time has passed.
+        boolean behindZendesk = early.compareTo(ZendeskTime.TOLERANCE) > 0 && windowEnd(window).equals(localEnd)
+                && time.localClockOff().isPresent();
+        if (!pastZendesk && !behindZendesk) return page;
         LOG.infof("%s: the window %s..%s was opened by the local clock; it is read again up to %s, by Zendesk's clock (%s)",
                 name(), windowStart(window), windowEnd(window), end, shown.get());
         ObjectNode corrected = end.isAfter(instant(window, "watermark"))
@@ -228,8 +237,8 @@ public final class WindowedStream implements ZendeskStream {
         if (!lostTo.isAfter(readTo)) return window;
         long lost = Duration.between(readTo, lostTo).toSeconds();
         LOG.warnf("%s: records from %s to %s of the open window were deleted (Zendesk keeps them %d days) before they"
-                + " could be collected (a gap of %d s); carrying on after %s", name(), readTo, lostTo,
-                endpoint.retention().toDays(), lost, afterCursor(window));
+                + " could be collected (a gap of %d s); carrying on with the window", name(), readTo, lostTo,
+                endpoint.retention().toDays(), lost);
         ObjectNode w = window.deepCopy();
         w.put("gap_seconds", lost).put("gap_until", lostTo.toString());
         return w;
