@@ -143,6 +143,28 @@ class ReconcileCommandIT extends OneAccount {
         assertFalse(result.stderr().contains("not-the-token"));
     }
 
+    @Test
+    void deletingTheCheckpointThenABackfillFromTheStartOfTheDataWritesNothingTwice(@TempDir Path logs) throws Exception {
+        Instant now = Instant.now();
+        Instant start = now.minusSeconds(3000);
+        for (int i = 0; i < 30; i++) account.zendesk.addAudit(1 + i, start.plusSeconds(60L * i), start.plusSeconds(60L * i));
+        for (int i = 0; i < 50; i++) account.zendesk.putTicket(100 + i, start.plusSeconds(30L * i), "open");
+        Map<String, String> env = account.env();
+        env.put("START_TIME", String.valueOf(start.getEpochSecond()));
+        assertEquals(0, RunnerJar.run(env, logs.resolve("first"), "once").exitCode());
+        Map<String, String> before = account.bucket.etags("zendesk/crm/");
+        account.s3.client().deleteObject(b -> b.bucket("zendesk-logs").key("zendesk/crm-state/state.json"));
+
+        RunnerJar.Result again = RunnerJar.run(env, logs.resolve("again"), "once");
+
+        assertEquals(0, again.exitCode(), again.stderr());
+        JsonNode summary = JSON.readTree(again.stdout());
+        for (JsonNode s : summary.get("streams")) assertEquals(0, s.get("records").asLong(), s.toString());
+        assertEquals(before, account.bucket.etags("zendesk/crm/"), "no object written or replaced");
+        ExactlyOnce.assertAudits(account.bucket.records(AUDIT), account.zendesk);
+        ExactlyOnce.assertTickets(account.bucket.records(TICKETS), account.zendesk);
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
