@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.FencedCheckpoint;
 import io.zendeskcrm.collector.checkpoint.SupersededException;
+import io.zendeskcrm.collector.reconcile.AlreadyStored;
+import io.zendeskcrm.collector.sink.EncodedRecords;
 import io.zendeskcrm.collector.sink.WriteOnceObjects;
 import io.zendeskcrm.collector.stream.Deadline;
 import io.zendeskcrm.collector.stream.OutOfTimeException;
@@ -41,6 +43,7 @@ public final class CollectorJob {
     private final RequestStats stats;
     private final String destination;
     private final Optional<Instant> startTime;
+    private AlreadyStored.Finder alreadyStored = AlreadyStored.Finder.NONE;
 
     /**
      * @param maxPages  pages per stream per run; 0 means no limit
@@ -56,6 +59,12 @@ public final class CollectorJob {
         this.stats = stats;
         this.destination = destination;
         this.startTime = startTime;
+    }
+
+    /** Finds what a stream collecting again (no position, or one behind its newest object) must not write twice. */
+    public CollectorJob knowing(AlreadyStored.Finder finder) {
+        this.alreadyStored = finder;
+        return this;
     }
 
     /** Runs one pass with no time limit. */
@@ -129,6 +138,9 @@ public final class CollectorJob {
                         + " START_TIME applies only to a stream's first run (remove the stream's position to start again)", name);
             }
             position = saved.orElseGet(() -> stream.initialPosition(started));
+            Optional<AlreadyStored> stored = alreadyStored.find(name, saved.map(stream::positionTime).orElse(null));
+            stored.ifPresent(s -> LOG.infof("%s: the bucket already holds records ahead of this stream's position;"
+                    + " they are not written again", name));
             checkpoint.commit(name, position);
             boolean more = false;
             boolean reachedEnd = false;
@@ -149,9 +161,11 @@ public final class CollectorJob {
                 position = request.get();
                 Page page = stream.fetch(position, clock.instant());
                 ObjectNode next = page.next();
-                if (!page.records().isEmpty()) {
+                EncodedRecords records = stored.map(s -> s.withoutStored(page.records())).orElse(page.records());
+                counts.alreadyWritten += page.records().count() - records.count();
+                if (!records.isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
-                    WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), page.records(),
+                    WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), records,
                             checkpoint::confirmOwner);
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /** What reconcile found, printed as one JSON line; {@code ok} when every stream is {@link StreamReport#clean()}. */
+@io.quarkus.runtime.annotations.RegisterForReflection
 @JsonPropertyOrder({"ok", "streams"})
 public record ReconcileReport(List<StreamReport> streams) {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_DISCREPANCIES = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @com.fasterxml.jackson.annotation.JsonProperty("ok")
     public boolean ok() {
         return streams.stream().allMatch(StreamReport::clean);
     }

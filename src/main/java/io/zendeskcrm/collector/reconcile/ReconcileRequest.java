@@ -46,11 +46,6 @@ public record ReconcileRequest(Instant since, Optional<Instant> until, boolean r
         return new ReconcileRequest(since, Optional.ofNullable(until), repair);
     }
 
-    /** The same period as a span back from now, for the scheduled reconcile: the last {@code days} days. */
-    public static ReconcileRequest lastDays(int days, boolean repair, Instant now) {
-        return new ReconcileRequest(now.minus(Duration.ofDays(days)), Optional.empty(), repair);
-    }
-
     static Instant time(String option, String raw, Instant now) {
         String v = raw.strip();
         Matcher span = SPAN.matcher(v);

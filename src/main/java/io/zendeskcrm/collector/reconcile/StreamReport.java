@@ -19,6 +19,7 @@ import java.util.List;
  * @param complete       false when the check stopped before {@code to} ({@code to} is then how far it got)
  * @param error          why the stream could not be checked, if it could not
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"stream", "from", "to", "in_zendesk", "in_bucket", "missing", "duplicated", "repaired", "missing_ids",
         "duplicated_ids", "duplicated_keys", "complete", "error"})

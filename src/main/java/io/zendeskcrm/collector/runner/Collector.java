@@ -7,6 +7,7 @@ import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
+import io.zendeskcrm.collector.reconcile.AlreadyStored;
 import io.zendeskcrm.collector.reconcile.ReconcileReport;
 import io.zendeskcrm.collector.reconcile.ReconcileRequest;
 import io.zendeskcrm.collector.reconcile.Reconciliation;
@@ -122,6 +123,7 @@ public class Collector {
                         settings.compression() == Settings.Compression.GZIP));
         RunSummary summary = new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
+                .knowing(AlreadyStored.finder(sink, settings.prefix(), encoder))
                 .run(deadline, new StopAtPageBoundary(stop, progress));
         if (!(authorizer instanceof OAuthTokens tokens)) return summary;
         // A rotated refresh token still unstored fails the pass (the next one would be refused), and the

@@ -3,6 +3,9 @@ package io.zendeskcrm.collector.runner;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.zendeskcrm.collector.RunSummary;
+import io.zendeskcrm.collector.reconcile.ReconcileReport;
+import io.zendeskcrm.collector.reconcile.ReconcileRequest;
+import io.zendeskcrm.collector.reconcile.StreamReport;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -13,7 +16,7 @@ import jakarta.inject.Named;
  * are write-once.
  */
 @Named("collector")
-public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummary> {
+public class CollectorLambda implements RequestHandler<ScheduledEvent, Object> {
 
     @Inject
     Collector collector;
@@ -21,8 +24,13 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
     @Inject
     SummaryLog summaryLog;
 
+    @Inject
+    java.time.Clock clock;
+
+    /** @return the pass's {@link RunSummary}, or the {@link ReconcileReport} of a reconcile event */
     @Override
-    public RunSummary handleRequest(ScheduledEvent event, Context context) {
+    public Object handleRequest(ScheduledEvent event, Context context) {
+        if (event != null && event.reconcile() != null) return reconcile(event.reconcile(), context);
         RunSummary summary = context != null && context.getRemainingTimeInMillis() > 0
                 ? collector.runWithin(java.time.Duration.ofMillis(context.getRemainingTimeInMillis()))
                 : collector.run();
@@ -31,6 +39,24 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
         RunMetrics.emf(summary, function, java.time.Instant.now()).forEach(System.out::println);
         if (!summary.ok()) throw new CollectionFailedException(summary.failures());
         return summary;
+    }
+
+    /**
+     * A reconcile event: the report as one log line and EMF metrics; the invocation fails when a stream
+     * could not be checked (or ran out of time), not for discrepancies, which the metrics and alarm show.
+     */
+    private ReconcileReport reconcile(ScheduledEvent.Reconcile event, Context context) {
+        java.util.Optional<java.time.Duration> remaining = context != null && context.getRemainingTimeInMillis() > 0
+                ? java.util.Optional.of(java.time.Duration.ofMillis(context.getRemainingTimeInMillis())) : java.util.Optional.empty();
+        ReconcileReport report = collector.reconcile(ReconcileRequest.parse(event.arguments(), clock.instant()), remaining);
+        System.out.println(report.toJson());
+        String function = context != null && context.getFunctionName() != null ? context.getFunctionName() : "local";
+        ReconcileMetrics.emf(report, function, clock.instant()).forEach(System.out::println);
+        if (report.exitStatus() == ReconcileReport.EXIT_FAILED) {
+            throw new CollectionFailedException(report.streams().stream().filter(StreamReport::failed)
+                    .map(StreamReport::error).collect(java.util.stream.Collectors.joining("; ")));
+        }
+        return report;
     }
 
     /** The invocation's error: the failed streams' messages. */

@@ -67,8 +67,17 @@ final class JvmTemplate {
                     """),
             new Edit("the schedule invokes the alias, where SnapStart applies", """
                             Arn: !GetAtt CollectorFunction.Arn
+                            RoleArn: !GetAtt ScheduleRole.Arn
                     """, """
                             Arn: !Ref CollectorFunction.Alias
+                            RoleArn: !GetAtt ScheduleRole.Arn
+                    """),
+            new Edit("the daily reconcile invokes the alias too", """
+                            Arn: !GetAtt CollectorFunction.Arn
+                            Input: !Sub '{"reconcile":{"since":"${ReconcileDays}d","repair":true}}'
+                    """, """
+                            Arn: !Ref CollectorFunction.Alias
+                            Input: !Sub '{"reconcile":{"since":"${ReconcileDays}d","repair":true}}'
                     """),
             new Edit("the Errors metric by FunctionName covers every version and alias", """
                             out). See the function's log group.

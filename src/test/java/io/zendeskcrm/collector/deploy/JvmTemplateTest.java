@@ -41,7 +41,7 @@ class JvmTemplateTest {
         assertEquals(1, count(derived, "Runtime: java21"));
         assertEquals(0, count(derived, "provided.al2023"));
         assertEquals(0, count(derived, "DISABLE_SIGNAL_HANDLERS"));
-        assertEquals(3, count(derived, "!Ref CollectorFunction.Alias"), "the schedule, its role and an output name the alias");
+        assertEquals(4, count(derived, "!Ref CollectorFunction.Alias"), "the two schedules, their role and an output name the alias");
     }
 
     @Test

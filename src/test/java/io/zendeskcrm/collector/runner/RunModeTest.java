@@ -27,6 +27,13 @@ class RunModeTest {
     }
 
     @Test
+    void reconcileTakesItsOwnArguments() {
+        assertEquals(RunMode.RECONCILE, RunMode.of(new String[] {"reconcile", "--since", "7d", "--repair"}, null));
+        assertEquals(RunMode.RECONCILE, RunMode.of(new String[] {"reconcile"}, null)); // its own usage error names --since
+        assertEquals(RunMode.USAGE, RunMode.of(new String[] {"once", "reconcile"}, null));
+    }
+
+    @Test
     void helpWinsOverEverythingElse() {
         for (String help : new String[] {"--help", "-h", "help"}) {
             assertEquals(RunMode.HELP, RunMode.of(new String[] {help}, null));
