@@ -171,7 +171,7 @@ public final class WindowedStream implements ZendeskStream {
         NdjsonEncoder.Builder records = encoder.builder();
         int[] reread = {0};
         int[] withoutId = {0};
-        ListAnswer.Rest answer = ListAnswer.read(body, endpoint.recordsField(), (i, entry) -> {
+        ListAnswer.Rest answer = ListAnswer.read(body, endpoint.recordsField(), (i, entry, sent) -> {
             if (!entry.isObject()) {
                 throw new ZendeskException(name() + ": entry " + i + " of the page at " + request + " is "
                         + entry.getNodeType().name().toLowerCase() + ", not a record; the page is not written", 0);
@@ -179,7 +179,7 @@ public final class WindowedStream implements ZendeskStream {
             ObjectNode record = (ObjectNode) entry;
             if (!hasId(record)) withoutId[0]++;
             Instant time = time(record);
-            timestamp.add(record, endpoint.timeField());
+            String added = timestamp.add(record, endpoint.timeField());
             String identity = identity(record);
             if (recent.contains(identity)) {
                 reread[0]++; // already written by an earlier, overlapping window
@@ -187,7 +187,7 @@ public final class WindowedStream implements ZendeskStream {
             }
             if (time.isAfter(last[0])) last[0] = time;
             if (!time.isBefore(keepFrom)) recent.add(time, identity);
-            records.add(record);
+            records.add(sent, added);
         });
         if (!answer.hadRecords()) {
             throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()

@@ -33,7 +33,12 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "fake-zendesk";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE }
+    /** What can go wrong with an answer; the last two are answers that arrived and are not JSON, never retried. */
+    public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE, HTML_PAGE, NOT_UTF8 }
+
+    /** The faults {@link #randomFaults} draws from: those a collector gets past by asking again. */
+    private static final Fault[] PASSING = {Fault.HTTP_500, Fault.RESET, Fault.TRUNCATED_BODY, Fault.MALFORMED_CHUNK,
+            Fault.THROTTLE_WITH_RETRY_AFTER, Fault.THROTTLE_BARE};
 
     /**
      * How time filters that are not whole seconds are taken. Zendesk documents {@code yyyy-mm-ddThh:mm:ssZ}
@@ -302,7 +307,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         }
         Fault fault = scheduledFaults.poll();
         if (fault == null && random != null && random.nextDouble() < faultRate) {
-            fault = Fault.values()[random.nextInt(Fault.values().length)];
+            fault = PASSING[random.nextInt(PASSING.length)];
         }
         String path = request.getUrl().replaceAll("\\?.*", "");
         String body;
@@ -522,6 +527,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             case THROTTLE_WITH_RETRY_AFTER -> responseDefinition().withStatus(429).withHeader("Retry-After", "1")
                     .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
             case THROTTLE_BARE -> json(429, "{\"error\":\"TooManyRequests\"}", 0);
+            case HTML_PAGE -> responseDefinition().withStatus(200).withHeader("Content-Type", "text/html; charset=utf-8")
+                    .withBody("<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action=\"/access/login\">"
+                            + "</form></body></html>").build();
+            case NOT_UTF8 -> {
+                // The first record's url starts with a Latin-1 byte, as from a proxy that re-encodes the answer.
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                bytes[body.indexOf("\"url\":\"") + 7] = (byte) 0xE9;
+                yield responseDefinition().withStatus(200).withHeader("Content-Type", "application/json").withBody(bytes).build();
+            }
         };
     }
 

@@ -188,4 +188,23 @@ class WindowedStreamTest {
         assertFalse(shown.has("recent"));
         assertEquals("2026-11-20T11:59:00Z", shown.get("watermark").asText());
     }
+    /** Regression: audit logs were parsed and serialized again (decimals rounded, {@code 1e400} as "Infinity", keys dropped). */
+    @Test
+    void eachAuditLogIsWrittenByteForByteAsZendeskSentItPlusATimestamp() throws Exception {
+        String plain = "{\"id\":5,\"action\":\"update\",\"change_description\":\"\uD83D\uDE00 \\ud83d\\ude00 caf\u00e9\",\"n\":1.10,"
+                + "\"m\":1e400,\"created_at\":\"2026-11-20T11:10:00Z\"}";
+        String repeated = "{\"id\":6,\"action\":\"create\",\"action\":\"destroy\",\"created_at\":\"2026-11-20T11:20:00Z\"}";
+        String pretty = "{\n\t\"id\": 7,\n\t\"created_at\": \"2026-11-20T11:30:00Z\"\r\n}";
+        String dated = "{\"id\":8,\"created_at\":\"2026-11-20T11:40:00Z\",\"timestamp\":\"2026-11-20T11:40:00Z\"}";
+        for (NdjsonEncoder encoder : List.of(ENCODER, new NdjsonEncoder(true))) {
+            WindowedStream audits = new WindowedStream(null, AuditLogStream.ENDPOINT, Duration.ofHours(1), null, Duration.ofMinutes(10),
+                    Duration.ofMinutes(1), TimestampField.ON, encoder);
+            ObjectNode window = audits.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+            Page page = audits.page(window, lastPage(plain, repeated, pretty, dated));
+            assertEquals(TicketStreamTest.withTimestamp(plain, "2026-11-20T11:10:00Z") + "\n"
+                    + TicketStreamTest.withTimestamp(repeated, "2026-11-20T11:20:00Z") + "\n"
+                    + TicketStreamTest.withTimestamp(pretty, "2026-11-20T11:30:00Z") + "\n" + dated + "\n",
+                    TicketStreamTest.object(page));
+        }
+    }
 }
