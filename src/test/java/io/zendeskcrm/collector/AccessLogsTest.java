@@ -166,4 +166,23 @@ class AccessLogsTest extends CollectorComponentTest {
         Checkpoint checkpoint = Checkpoint.parse(bucket.bytes(STATE_KEY), STATE_KEY);
         assertFalse(checkpoint.position("access_logs").orElseThrow().has("gap_seconds"), "the gap is reported once");
     }
+    /**
+     * Regression: a {@code ratelimit-reset} sent as a date-time (as the access-log reference describes it) was not
+     * read, so each 429 was retried after a short backoff into the same exhausted minute, again and again.
+     */
+    @Test
+    void aRatelimitResetSentAsADateTimeIsWaitedOutToThatMoment() {
+        fake.accessLogRateLimit(3, Duration.ofMinutes(1));
+        fake.accessLogResetForm(io.zendeskcrm.collector.support.FakeZendesk.ResetForm.ISO_8601);
+        for (int i = 0; i < 1000; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(2000));
+
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "100", "HTTP_RETRIES", "0", "MAX_PAGES", "0");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(1000, summary.streams().get(0).records());
+        assertEquals(3, fake.accessLogsThrottled(), "10 pages at 3 a minute: one 429 at the end of each of the first 3 minutes");
+        assertEquals(3, summary.streams().get(0).throttledWaits());
+        assertTrue(sleeper.waits().stream().allMatch(w -> w.compareTo(Duration.ofSeconds(61)) <= 0), sleeper.waits().toString());
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written());
+    }
 }

@@ -11,9 +11,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.Optional;
@@ -27,7 +24,7 @@ import java.util.function.Supplier;
  *       after a jittered exponential backoff;</li>
  *   <li>a 200 answer that arrived and is not JSON (an HTML page, bytes that are not UTF-8, a record over the
  *       parser's limits) fails at once, saying which: asking again gets the same bytes;</li>
- *   <li>429 is waited out ({@code Retry-After} in seconds or as an HTTP date, else {@code ratelimit-reset},
+ *   <li>429 is waited out ({@code Retry-After}, else {@code ratelimit-reset}, as seconds or a date-time,
  *       else backoff) without using up {@code HTTP_RETRIES}: throttling is Zendesk pacing us, not a fault.
  *       A wait that would pass the run's time budget, or is longer than {@link #MAX_WAIT},
  *       ends the stream's pass as out of time (success, more to do), never as a failure;</li>
@@ -191,33 +188,10 @@ public final class RetryingRequests {
         }
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP date, else Zendesk's {@code ratelimit-reset}; at least one second. */
+    /** {@code Retry-After}, else Zendesk's {@code ratelimit-reset}, in any form Zendesk sends them; at least one second. */
     static Optional<Duration> retryAfter(Response response, Instant now) {
-        for (String header : new String[] {"Retry-After", "ratelimit-reset"}) {
-            String value = response.getHeaderString(header);
-            if (value == null) continue;
-            Optional<Duration> wait = seconds(value).or(() -> untilDate(value, now));
-            if (wait.isPresent()) return Optional.of(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait.get());
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** {@code Retry-After: Wed, 25 Nov 2026 18:05:00 GMT}. */
-    private static Optional<Duration> untilDate(String value, Instant now) {
-        try {
-            Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return RatePacer.untilReset(response, "Retry-After", now).or(() -> RatePacer.untilReset(response, "ratelimit-reset", now))
+                .map(wait -> wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
     }
 
     /** About 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}, each between half and all of that (jitter). */

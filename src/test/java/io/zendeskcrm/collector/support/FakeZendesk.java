@@ -46,6 +46,12 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
      */
     public enum FilterTimes { REFUSE_FRACTIONS, TRUNCATE_FRACTIONS }
 
+    /**
+     * How a 429 of the access-log endpoint says when its limit resets: seconds, or the moment as an ISO 8601
+     * or an HTTP date (its reference calls {@code ratelimit-reset} "a date-time"), with Zendesk's {@code Date}.
+     */
+    public enum ResetForm { SECONDS, ISO_8601, HTTP_DATE }
+
     private static final java.util.regex.Pattern WHOLE_SECONDS =
             java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
 
@@ -67,6 +73,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private int accessWindowCount;
     private long accessThrottled;
     private boolean accessLogsEnabled = true;
+    private ResetForm accessResetForm = ResetForm.SECONDS;
     private final Deque<Fault> scheduledFaults = new ArrayDeque<>();
     private Random random;
     private double faultRate;
@@ -163,6 +170,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         accessWindowCount = 0;
         accessThrottled = 0;
         accessLogsEnabled = true;
+        accessResetForm = ResetForm.SECONDS;
         scheduledFaults.clear();
         random = null;
         ticketPageSize = 1000;
@@ -220,6 +228,10 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     public synchronized long accessLogsThrottled() {
         return accessThrottled;
+    }
+
+    public synchronized void accessLogResetForm(ResetForm form) {
+        this.accessResetForm = form;
     }
 
     /** Without the Advanced Data Privacy and Protection add-on, the endpoint answers 403. */
@@ -348,8 +360,17 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             if (accessLimit != Integer.MAX_VALUE && accessWindowCount >= accessLimit) {
                 accessThrottled++;
                 long resets = (java.time.Duration.between(now, accessWindowStart.plus(accessWindow)).toMillis() + 999) / 1000;
+                // Zendesk's clock and its date-times have whole seconds: the reset is the next whole second.
+                Instant dateNow = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                Instant resetAt = accessWindowStart.plus(accessWindow).plusMillis(999).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                String reset = switch (accessResetForm) {
+                    case SECONDS -> String.valueOf(Math.max(1, resets));
+                    case ISO_8601 -> resetAt.toString();
+                    case HTTP_DATE -> java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(resetAt.atOffset(java.time.ZoneOffset.UTC));
+                };
                 // This endpoint may send no Retry-After and no zendesk-ratelimit-* bucket: only ratelimit-reset.
-                return responseDefinition().withStatus(429).withHeader("ratelimit-reset", String.valueOf(Math.max(1, resets)))
+                return responseDefinition().withStatus(429).withHeader("ratelimit-reset", reset)
+                        .withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(dateNow.atOffset(java.time.ZoneOffset.UTC)))
                         .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
             }
             accessWindowCount++;
