@@ -167,6 +167,29 @@ class AccessLogsTest extends CollectorComponentTest {
         assertFalse(checkpoint.position("access_logs").orElseThrow().has("gap_seconds"), "the gap is reported once");
     }
     /**
+     * Regression: the cursor went in {@code page[after]} only. Zendesk's reference names it {@code filter[after]};
+     * an endpoint that reads only that name served its first page again and again.
+     */
+    @Test
+    void theCursorGoesInTheParameterThatLinksNextNames() {
+        fake.accessLogCursorParameter("filter[after]");
+        for (int i = 0; i < 250; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(2000));
+
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "100", "MAX_PAGES", "10");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(250, summary.streams().get(0).records());
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written());
+        List<LoggedRequest> requests = zendesk.findAll(getRequestedFor(urlPathEqualTo(ACCESS_PATH)));
+        assertEquals(3, requests.size());
+        assertFalse(requests.get(0).queryParameter("filter[after]").isPresent(), "the first page has no cursor");
+        for (LoggedRequest r : requests.subList(1, 3)) {
+            assertTrue(r.queryParameter("filter[after]").isPresent(), r.getUrl());
+            assertFalse(r.queryParameter("page[after]").isPresent(), r.getUrl());
+        }
+    }
+
+    /**
      * Regression: a {@code ratelimit-reset} sent as a date-time (as the access-log reference describes it) was not
      * read, so each 429 was retried after a short backoff into the same exhausted minute, again and again.
      */

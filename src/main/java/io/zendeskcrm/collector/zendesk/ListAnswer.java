@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -16,6 +17,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -40,7 +42,35 @@ final class ListAnswer {
      * @param rest       the answer's top-level fields other than the records
      * @param hadRecords whether the answer had the records array at all
      */
-    record Rest(ObjectNode rest, boolean hadRecords) {}
+    record Rest(ObjectNode rest, boolean hadRecords) {
+        /** The names Zendesk gives a cursor: the pagination guide's, and the one the access-log reference uses. */
+        static final List<String> CURSOR_PARAMETERS = List.of("page[after]", "filter[after]");
+
+        /**
+         * The query parameter that {@code links.next} carries {@code cursor} in, when it is one of
+         * {@link #CURSOR_PARAMETERS}. Only the name is taken: the link itself is never followed.
+         */
+        Optional<String> cursorParameter(String cursor) {
+            JsonNode next = rest.path("links").path("next");
+            if (!next.isTextual() || cursor == null) return Optional.empty();
+            String link = next.asText();
+            int query = link.indexOf('?');
+            if (query < 0) return Optional.empty();
+            int fragment = link.indexOf('#', query);
+            for (String pair : link.substring(query + 1, fragment < 0 ? link.length() : fragment).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq < 0) continue;
+                try {
+                    String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    if (value.equals(cursor) && CURSOR_PARAMETERS.contains(name)) return Optional.of(name);
+                } catch (IllegalArgumentException e) {
+                    // a malformed escape: this pair names nothing
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     private ListAnswer() {}
 

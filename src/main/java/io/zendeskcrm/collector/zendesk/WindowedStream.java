@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  * <p>Position: {@code watermark} (everything before it has been read, late records aside),
  * {@code recent} (the ids written at or after {@code recent_from}, by second: exactly the seconds the
  * next window re-reads) and, while a window is open, {@code window_start}, {@code window_end},
- * {@code after_cursor} and {@code last_time}.
+ * {@code after_cursor} and {@code last_time}, and {@code after_parameter} when the answers' {@code links.next}
+ * send the cursor in another parameter than {@code page[after]}.
  */
 public final class WindowedStream implements ZendeskStream {
     private static final Logger LOG = Logger.getLogger(WindowedStream.class);
@@ -61,10 +62,15 @@ public final class WindowedStream implements ZendeskStream {
      */
     static final Duration RETENTION_MARGIN = Duration.ofMinutes(10);
 
-    /** One page of a window: whole-second bounds, the page size and the cursor (null on the first page). */
+    private static final String PAGE_AFTER = "page[after]";
+
+    /**
+     * One page of a window: whole-second bounds, the page size and the cursor (null on the first page), with
+     * the name of the parameter to send it in (the one the last answer's {@code links.next} used).
+     */
     @FunctionalInterface
     public interface Request {
-        ZendeskClient.Call page(String start, String end, int pageSize, String after);
+        ZendeskClient.Call page(String start, String end, int pageSize, String afterParameter, String after);
     }
 
     private final ZendeskClient client;
@@ -123,7 +129,7 @@ public final class WindowedStream implements ZendeskStream {
         String after = afterCursor(window);
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
         return client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
-                endpoint.request().page(start, end, endpoint.pageSize(), after), body -> page(window, body));
+                endpoint.request().page(start, end, endpoint.pageSize(), afterParameter(window), after), body -> page(window, body));
     }
 
     /** The window after the watermark, or null when it would be empty (the last run was moments ago). */
@@ -207,6 +213,8 @@ public final class WindowedStream implements ZendeskStream {
             ObjectNode next = window.deepCopy();
             next.set("recent", recent.toJson());
             next.put("after_cursor", nextCursor).put("last_time", last[0].toString());
+            String parameter = answer.cursorParameter(nextCursor).orElse(afterParameter(window));
+            if (parameter.equals(PAGE_AFTER)) next.remove("after_parameter"); else next.put("after_parameter", parameter);
             next.remove("last_created_at");
             return new Page(records.finish(), next, false, keyTime, request, reread[0], withoutId[0]);
         }
@@ -293,6 +301,11 @@ public final class WindowedStream implements ZendeskStream {
 
     private Instant lastTime(ObjectNode window) {
         return instant(window, window.has("last_time") ? "last_time" : "last_created_at");
+    }
+
+    /** The parameter the cursor is sent in: {@code page[after]} unless an answer named another. */
+    private static String afterParameter(ObjectNode window) {
+        return window.path("after_parameter").asText(PAGE_AFTER);
     }
 
     private static String afterCursor(ObjectNode window) {

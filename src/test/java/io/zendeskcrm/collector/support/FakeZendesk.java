@@ -73,6 +73,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private int accessWindowCount;
     private long accessThrottled;
     private boolean accessLogsEnabled = true;
+    private String accessCursorParameter = "page[after]";
     private ResetForm accessResetForm = ResetForm.SECONDS;
     private final Deque<Fault> scheduledFaults = new ArrayDeque<>();
     private Random random;
@@ -170,6 +171,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         accessWindowCount = 0;
         accessThrottled = 0;
         accessLogsEnabled = true;
+        accessCursorParameter = "page[after]";
         accessResetForm = ResetForm.SECONDS;
         scheduledFaults.clear();
         random = null;
@@ -228,6 +230,14 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     public synchronized long accessLogsThrottled() {
         return accessThrottled;
+    }
+
+    /**
+     * The one parameter the access-log endpoint reads its cursor from, and names in {@code links.next}:
+     * {@code page[after]} (the pagination guide) or {@code filter[after]} (the endpoint's reference).
+     */
+    public synchronized void accessLogCursorParameter(String name) {
+        this.accessCursorParameter = name;
     }
 
     public synchronized void accessLogResetForm(ResetForm form) {
@@ -381,7 +391,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             }
             int size = Integer.parseInt(paramOr(request, "page[size]", "1000"));
             if (size > 2500) return json(400, "{\"error\":\"InvalidPaginationParameter\",\"description\":\"page[size] is too large\"}", 0);
-            body = accessPage(Instant.parse(start), Instant.parse(end), size, param(request, "page[after]"));
+            body = accessPage(Instant.parse(start), Instant.parse(end), size, param(request, accessCursorParameter));
         } else {
             return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
         }
@@ -531,7 +541,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
                 (page.get(page.size() - 1).timestamp() + "|" + page.get(page.size() - 1).id()).getBytes(StandardCharsets.UTF_8));
         if (cursor != null) meta.put("after_cursor", cursor); else meta.putNull("after_cursor");
         meta.putNull("before_cursor");
+        // As Zendesk writes it: brackets percent-encoded, the cursor in the parameter this endpoint reads.
+        out.putObject("links").put("next", cursor == null ? null : "https://example.zendesk.com/api/v2/access_logs?"
+                + query("filter[start]", from.toString()) + "&" + query("filter[end]", to.toString()) + "&"
+                + query("page[size]", String.valueOf(size)) + "&" + query(accessCursorParameter, cursor));
         return out.toString();
+    }
+
+    private static String query(String name, String value) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** A sortable key for (created_at, id): fixed-width so that string order is record order. */

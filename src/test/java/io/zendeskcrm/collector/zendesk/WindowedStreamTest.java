@@ -207,4 +207,30 @@ class WindowedStreamTest {
                     TicketStreamTest.object(page));
         }
     }
+    /** Zendesk's access-log reference names the cursor filter[after], its links.next page[after]: the answer decides. */
+    @Test
+    void theCursorGoesUnderTheNameLinksNextGivesItAndAnAnswerWithoutLinksKeepsIt() throws Exception {
+        WindowedStream access = new WindowedStream(null, AccessLogStream.endpoint(100), Duration.ofHours(1), null,
+                Duration.ofMinutes(5), Duration.ofMinutes(1), TimestampField.ON, ENCODER);
+        String record = "{\"id\":\"01A\",\"timestamp\":\"2026-11-20T11:30:00Z\"}";
+        java.util.function.BinaryOperator<String> links = (name, cursor) -> ",\"links\":{\"next\":\"https://acme.zendesk.com/api/v2/"
+                + "access_logs?filter%5Bstart%5D=x&" + name + "=" + cursor + "&page%5Bsize%5D=100\"}";
+        ObjectNode window = access.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+
+        Page first = access.page(window, body("{\"access_logs\":[" + record + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"c1\"}"
+                + links.apply("filter%5Bafter%5D", "c1") + "}"));
+        assertEquals("filter[after]", first.next().get("after_parameter").asText());
+        Page second = access.page(first.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c2\"}}"));
+        assertEquals("filter[after]", second.next().get("after_parameter").asText(), "no links: the name stays");
+        Page third = access.page(second.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
+                + links.apply("filter[after]", "another") + "}"));
+        assertEquals("filter[after]", third.next().get("after_parameter").asText(), "a link that carries another cursor says nothing");
+        Page malformed = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
+                + links.apply("page%zz[after]", "c3") + "}"));
+        assertEquals("filter[after]", malformed.next().get("after_parameter").asText(), "a malformed link says nothing");
+        Page fourth = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c4\"}"
+                + links.apply("page[after]", "c4") + "}"));
+        assertFalse(fourth.next().has("after_parameter"), "page[after], the default, is not stored");
+        assertEquals("c4", fourth.next().get("after_cursor").asText());
+    }
 }
