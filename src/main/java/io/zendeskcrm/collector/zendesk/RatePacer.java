@@ -36,6 +36,8 @@ public final class RatePacer {
             "total=(\\d+);\\s*remaining=(\\d+);\\s*resets=(\\d+)", Pattern.CASE_INSENSITIVE);
     /** When Zendesk names no reset time for the account budget, it is per minute. */
     private static final Duration ACCOUNT_WINDOW = Duration.ofSeconds(60);
+    /** A rate-limit reset in seconds from here on is a Unix time (2001 onwards), not a delay. */
+    private static final long UNIX_TIME_FROM = 1_000_000_000L;
 
     private final double reservePercent;
     private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
@@ -116,9 +118,6 @@ public final class RatePacer {
         Instant zendeskNow = answeredAt(response).orElse(now);
         return at.map(t -> t.isAfter(zendeskNow) ? Duration.between(zendeskNow, t) : Duration.ZERO);
     }
-
-    /** Seconds from here on are a Unix time (2001 onwards), not a delay. */
-    private static final long UNIX_TIME_FROM = 1_000_000_000L;
 
     private static Optional<Instant> moment(String value) {
         for (DateTimeFormatter format : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME}) {
