@@ -219,5 +219,46 @@ class AccessLogsTest extends CollectorComponentTest {
         RunSummary next = run();
         assertTrue(next.ok(), next::failures);
         assertEquals(0, next.streams().get(0).gapSeconds(), "the committed window's loss was reported by the pass that found it");
+    /**
+     * Regression: the cursor went in {@code page[after]} only. Zendesk's reference names it {@code filter[after]};
+     * an endpoint that reads only that name served its first page again and again.
+     */
+    @Test
+    void theCursorGoesInTheParameterThatLinksNextNames() {
+        fake.accessLogCursorParameter("filter[after]");
+        for (int i = 0; i < 250; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(2000));
+
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "100", "MAX_PAGES", "10");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(250, summary.streams().get(0).records());
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written());
+        List<LoggedRequest> requests = zendesk.findAll(getRequestedFor(urlPathEqualTo(ACCESS_PATH)));
+        assertEquals(3, requests.size());
+        assertFalse(requests.get(0).queryParameter("filter[after]").isPresent(), "the first page has no cursor");
+        for (LoggedRequest r : requests.subList(1, 3)) {
+            assertTrue(r.queryParameter("filter[after]").isPresent(), r.getUrl());
+            assertFalse(r.queryParameter("page[after]").isPresent(), r.getUrl());
+        }
+    }
+
+    /**
+     * Regression: a {@code ratelimit-reset} sent as a date-time (as the access-log reference describes it) was not
+     * read, so each 429 was retried after a short backoff into the same exhausted minute, again and again.
+     */
+    @Test
+    void aRatelimitResetSentAsADateTimeIsWaitedOutToThatMoment() {
+        fake.accessLogRateLimit(3, Duration.ofMinutes(1));
+        fake.accessLogResetForm(io.zendeskcrm.collector.support.FakeZendesk.ResetForm.ISO_8601);
+        for (int i = 0; i < 1000; i++) fake.addAccessLog(i, TestClock.START.minusSeconds(3000 - i), TestClock.START.minusSeconds(2000));
+
+        RunSummary summary = run("ACCESS_LOG_PAGE_SIZE", "100", "HTTP_RETRIES", "0", "MAX_PAGES", "0");
+
+        assertTrue(summary.ok(), summary::failures);
+        assertEquals(1000, summary.streams().get(0).records());
+        assertEquals(3, fake.accessLogsThrottled(), "10 pages at 3 a minute: one 429 at the end of each of the first 3 minutes");
+        assertEquals(3, summary.streams().get(0).throttledWaits());
+        assertTrue(sleeper.waits().stream().allMatch(w -> w.compareTo(Duration.ofSeconds(61)) <= 0), sleeper.waits().toString());
+        assertEquals(fake.accessLogIds().stream().sorted().toList(), written());
     }
 }

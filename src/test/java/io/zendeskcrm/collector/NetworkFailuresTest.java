@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
+import io.zendeskcrm.collector.support.FakeZendesk;
 import io.zendeskcrm.collector.support.TestSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,5 +123,52 @@ class NetworkFailuresTest extends CollectorComponentTest {
             closer.start();
             assertEquals("an I/O error (HttpClosedException: Connection was closed)", error("http://localhost:" + rude.getLocalPort()));
         }
+    }
+    /** Regression: a sign-in or proxy page answered with 200 was "a truncated or unparsable response body", retried. */
+    @Test
+    void anHtmlPageIsNamedOnceAndNotRetried() {
+        serveFake();
+        fake.putTicket(1, clock.instant().minusSeconds(600), "open");
+        fake.failNext(FakeZendesk.Fault.HTML_PAGE);
+
+        RunSummary summary = collector.run(TestSettings.with("RESOURCES", "incremental_tickets", "HTTP_RETRIES", "3"));
+
+        assertFalse(summary.ok());
+        String error = summary.streams().get(0).error();
+        assertTrue(error.matches("incremental_tickets: Zendesk answered 200 with an HTML page, not JSON, at start_time \\d+: is"
+                + " ZENDESK_BASE_URL the API host \\(https://<subdomain>\\.zendesk\\.com\\)\\? a proxy or sign-in page\\?"), error);
+        assertEquals(1, fake.requests(), "asked once: asking again gets the same page");
+        assertEquals(0, summary.streams().get(0).retries());
+        assertEquals(List.of(), bucket.keys("zendesk/crm/"));
+    }
+
+    /** An HTML page that says it is JSON is known by its first byte. */
+    @Test
+    void anHtmlPageLabelledAsJsonIsStillAnHtmlPage() {
+        zendesk.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(AUDIT_PATH))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("\r\n  <html><body>Service unavailable</body></html>")));
+
+        RunSummary summary = collector.run(TestSettings.with("RESOURCES", "audit_logs"));
+
+        String error = summary.streams().get(0).error();
+        assertTrue(error.startsWith("audit_logs: Zendesk answered 200 with an HTML page, not JSON, at window "), error);
+        assertEquals(1, zendesk.getAllServeEvents().size());
+    }
+
+    /** Regression: bytes that are not UTF-8 were retried as unparsable, and the stream stuck at that page on every run. */
+    @Test
+    void bytesThatAreNotUtf8AreNamedWithTheirPlaceAndNotRetried() {
+        serveFake();
+        fake.putTicket(1, clock.instant().minusSeconds(600), "open");
+        fake.failNext(FakeZendesk.Fault.NOT_UTF8);
+
+        RunSummary summary = collector.run(TestSettings.with("RESOURCES", "incremental_tickets", "HTTP_RETRIES", "3"));
+
+        String error = summary.streams().get(0).error();
+        assertTrue(error.matches("incremental_tickets: Zendesk answered 200 with bytes that are not UTF-8 \\(at byte 27 of the answer,"
+                + " in record 0\\), at start_time \\d+; nothing of the answer is written, and the next run asks again"), error);
+        assertEquals(1, fake.requests());
+        assertEquals(List.of(), bucket.keys("zendesk/crm/"));
     }
 }

@@ -1,5 +1,6 @@
 package io.zendeskcrm.collector.sink;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
@@ -44,9 +45,42 @@ public final class NdjsonEncoder {
             }
         }
 
+        /** A record built here (not one Zendesk sent: those go in as sent, by {@link #add(byte[], String)}). */
         public void add(ObjectNode record) {
             try {
                 JSON.writeValue(out, record);
+                out.write('\n');
+                count++;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * A record as the bytes Zendesk sent ({@code {...}}), unchanged but for two things: a line break
+         * between its tokens becomes a space (JSON strings cannot hold one), so that it stays one line;
+         * and {@code timestamp}, when given, is added as its last field.
+         */
+        public void add(byte[] sent, String timestamp) {
+            try {
+                int close = sent.length - 1; // the record's closing brace
+                int from = 0;
+                for (int i = 0; i < close; i++) {
+                    if (sent[i] == '\n' || sent[i] == '\r') {
+                        out.write(sent, from, i - from);
+                        out.write(' ');
+                        from = i + 1;
+                    }
+                }
+                out.write(sent, from, close - from);
+                if (timestamp != null) {
+                    if (hasFields(sent, close)) out.write(',');
+                    out.write(TIMESTAMP_FIELD);
+                    out.write('"');
+                    out.write(JsonStringEncoder.getInstance().quoteAsUTF8(timestamp));
+                    out.write('"');
+                }
+                out.write('}');
                 out.write('\n');
                 count++;
             } catch (IOException e) {
@@ -62,6 +96,17 @@ public final class NdjsonEncoder {
             }
             return new EncodedRecords(bytes.toByteArray(), count);
         }
+    }
+
+    private static final byte[] TIMESTAMP_FIELD = "\"timestamp\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** Whether the object ending at {@code close} has a field: anything but blanks after its {@code {}. */
+    private static boolean hasFields(byte[] sent, int close) {
+        for (int i = close - 1; i > 0; i--) {
+            byte b = sent[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') return true;
+        }
+        return false;
     }
 
     public Builder builder() {

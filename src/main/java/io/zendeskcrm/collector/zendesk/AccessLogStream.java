@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * {@code access_logs}: {@code GET /api/v2/access_logs}, what agents and admins read and changed, with
- * cursor pagination over a {@code filter[start]}/{@code filter[end]} window. Records carry a ULID
+ * cursor pagination over a {@code filter[start]}/{@code filter[end]} window; the cursor goes in the parameter
+ * {@code links.next} names ({@code page[after]} or {@code filter[after]}). Records carry a ULID
  * {@code id} and a {@code timestamp}. Zendesk keeps them 90 days and answers 50 requests a minute,
  * often without rate-limit headers: throttling is taken from its 429s.
  */
@@ -21,6 +22,7 @@ public final class AccessLogStream {
     public static WindowedStream.Endpoint endpoint(int pageSize) {
         return new WindowedStream.Endpoint(NAME, "access_logs", "id", "timestamp", pageSize, SCOPE_HINT,
                 "check ACCESS_LOG_PAGE_SIZE (" + pageSize + "), which Zendesk may refuse above its maximum", RETENTION,
-                (start, end, size, after) -> (api, auth) -> api.accessLogs(auth, start, end, size, after));
+                (start, end, size, parameter, after) -> (api, auth) -> parameter.equals("filter[after]")
+                        ? api.accessLogs(auth, start, end, size, null, after) : api.accessLogs(auth, start, end, size, after, null));
     }
 }

@@ -15,7 +15,7 @@ public final class AuditLogStream {
 
     public static final WindowedStream.Endpoint ENDPOINT = new WindowedStream.Endpoint(NAME, "audit_logs", "id",
             "created_at", PAGE_SIZE, SCOPE_HINT, null, null,
-            (start, end, size, after) -> (api, auth) -> api.auditLogs(auth, List.of(start, end), "created_at", size, after));
+            (start, end, size, parameter, after) -> (api, auth) -> api.auditLogs(auth, List.of(start, end), "created_at", size, after));
 
     private AuditLogStream() {}
 }

@@ -3,6 +3,11 @@ package io.zendeskcrm.collector.zendesk;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +36,8 @@ public final class RatePacer {
             "total=(\\d+);\\s*remaining=(\\d+);\\s*resets=(\\d+)", Pattern.CASE_INSENSITIVE);
     /** When Zendesk names no reset time for the account budget, it is per minute. */
     private static final Duration ACCOUNT_WINDOW = Duration.ofSeconds(60);
+    /** A rate-limit reset in seconds from here on is a Unix time (2001 onwards), not a delay. */
+    private static final long UNIX_TIME_FROM = 1_000_000_000L;
 
     private final double reservePercent;
     private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
@@ -76,17 +83,66 @@ public final class RatePacer {
             Duration untilReset = remaining > 0 ? Duration.ZERO : Duration.between(now, resetBy);
             if (untilReset.compareTo(pause) > 0) pause = untilReset;
         }
-        Optional<Duration> account = accountPause(response);
+        Optional<Duration> account = accountPause(response, now);
         if (account.isPresent() && account.get().compareTo(pause) > 0) pause = account.get();
         nextAllowed.put(stream, now.plus(pause));
     }
 
-    private Optional<Duration> accountPause(Response response) {
+    private Optional<Duration> accountPause(Response response, Instant now) {
         Optional<Long> limit = number(response, "ratelimit-limit").or(() -> number(response, "X-Rate-Limit"));
         Optional<Long> remaining = number(response, "ratelimit-remaining").or(() -> number(response, "X-Rate-Limit-Remaining"));
         if (limit.isEmpty() || remaining.isEmpty()) return Optional.empty();
         if (remaining.get() > limit.get() * reservePercent / 100.0) return Optional.of(Duration.ZERO);
-        return Optional.of(number(response, "ratelimit-reset").map(Duration::ofSeconds).orElse(ACCOUNT_WINDOW));
+        return Optional.of(untilReset(response, "ratelimit-reset", now).orElse(ACCOUNT_WINDOW));
+    }
+
+    /**
+     * How long until the moment a rate-limit header of {@code response} names, in any of the forms Zendesk
+     * uses: seconds ({@code 42}), an HTTP date ({@code Wed, 25 Nov 2026 18:05:00 GMT}) or an ISO 8601 time
+     * ({@code 2026-11-25T18:05:00Z}: the access-log reference calls {@code ratelimit-reset} "a date-time").
+     * A moment is measured from the answer's {@code Date}, Zendesk's clock, when it has one: a local clock
+     * that is off would otherwise wait too long or not at all. Empty when the header is absent or unreadable.
+     */
+    static Optional<Duration> untilReset(Response response, String header, Instant now) {
+        String value = response.getHeaderString(header);
+        if (value == null || value.isBlank()) return Optional.empty();
+        value = value.strip();
+        Optional<Instant> at;
+        try {
+            long n = Long.parseLong(value);
+            if (n < UNIX_TIME_FROM) return Optional.of(Duration.ofSeconds(Math.max(n, 0)));
+            at = Optional.of(Instant.ofEpochSecond(n)); // too large for a delay: a Unix time
+        } catch (NumberFormatException e) {
+            at = moment(value);
+        }
+        Instant zendeskNow = answeredAt(response).orElse(now);
+        return at.map(t -> t.isAfter(zendeskNow) ? Duration.between(zendeskNow, t) : Duration.ZERO);
+    }
+
+    private static Optional<Instant> moment(String value) {
+        for (DateTimeFormatter format : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME}) {
+            try {
+                return Optional.of(OffsetDateTime.parse(value, format).toInstant());
+            } catch (DateTimeParseException e) {
+                // the next form
+            }
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(value).toInstant(ZoneOffset.UTC)); // a time without a zone is UTC
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The answer's {@code Date} header. */
+    private static Optional<Instant> answeredAt(Response response) {
+        String date = response.getHeaderString("Date");
+        if (date == null) return Optional.empty();
+        try {
+            return Optional.of(OffsetDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<Long> number(Response response, String header) {

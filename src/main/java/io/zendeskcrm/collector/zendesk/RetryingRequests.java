@@ -11,9 +11,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.Optional;
@@ -23,9 +20,11 @@ import java.util.function.Supplier;
  * Sends a request until it yields a JSON object or fails for good, deciding in this one place what a
  * failure means:
  * <ul>
- *   <li>5xx, I/O errors and truncated or unparsable bodies are retried up to {@code HTTP_RETRIES} times,
+ *   <li>5xx, I/O errors and bodies that end early are retried up to {@code HTTP_RETRIES} times,
  *       after a jittered exponential backoff;</li>
- *   <li>429 is waited out ({@code Retry-After} in seconds or as an HTTP date, else {@code ratelimit-reset},
+ *   <li>a 200 answer that arrived and is not JSON (an HTML page, bytes that are not UTF-8, a record over the
+ *       parser's limits) fails at once, saying which: asking again gets the same bytes;</li>
+ *   <li>429 is waited out ({@code Retry-After}, else {@code ratelimit-reset}, as seconds or a date-time,
  *       else backoff) without using up {@code HTTP_RETRIES}: throttling is Zendesk pacing us, not a fault.
  *       A wait that would pass the run's time budget, or is longer than {@link #MAX_WAIT},
  *       ends the stream's pass as out of time (success, more to do), never as a failure;</li>
@@ -42,8 +41,9 @@ public final class RetryingRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * Reads a 200 answer's body as it arrives. An {@link IOException} (a body cut off, JSON that does not
-     * parse) means the answer is retried; a {@link ZendeskException} means the answer is wrong and fails.
+     * Reads a 200 answer's body as it arrives. An {@link IOException} (a body cut off) means the answer is
+     * retried, unless it is a {@link NotJsonException} or a parser's verdict that the bytes are not JSON;
+     * a {@link ZendeskException} means the answer is wrong and fails.
      */
     @FunctionalInterface
     public interface BodyReader<T> {
@@ -53,7 +53,8 @@ public final class RetryingRequests {
     /** The whole body as one JSON object. */
     public static final BodyReader<JsonNode> JSON_OBJECT = body -> {
         JsonNode node = JSON.readTree(body);
-        if (node == null || !node.isObject()) throw new IOException("the body is not a JSON object");
+        if (node == null || node.isMissingNode()) throw new IOException("an empty body");
+        if (!node.isObject()) throw new NotJsonException("JSON that is not an object");
         return node;
     };
 
@@ -118,12 +119,17 @@ public final class RetryingRequests {
                 int status = response.getStatus();
                 if (status == 200) {
                     try (InputStream body = response.readEntity(InputStream.class)) {
-                        return reader.read(body);
+                        return reader.read(NotJsonException.refuseHtml(response.getMediaType(), body));
                     } catch (IOException e) {
-                        // The connection failing under the body names its cause; a body that ends early or does
-                        // not parse names only its kind (a parser's message would quote the answer's records).
+                        Optional<NotJsonException> notJson = NotJsonException.of(e);
+                        if (notJson.isPresent()) {
+                            throw new ZendeskException(stream + ": Zendesk answered 200 with " + notJson.get().getMessage()
+                                    + ", at " + where + notJson.get().advice(), 200);
+                        }
+                        // The connection failing under the body names its cause; a body that ends early names only
+                        // its kind (a parser's message would quote the answer's records).
                         problem = e.getCause() != null ? NetworkFailure.describe(e)
-                                : "a truncated or unparsable response body (" + e.getClass().getSimpleName() + ")";
+                                : "a truncated response body (" + e.getClass().getSimpleName() + ")";
                         wait = backoff(++failures);
                     }
                 } else if (status == 429) {
@@ -190,33 +196,10 @@ public final class RetryingRequests {
         }
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP date, else Zendesk's {@code ratelimit-reset}; at least one second. */
+    /** {@code Retry-After}, else Zendesk's {@code ratelimit-reset}, in any form Zendesk sends them; at least one second. */
     static Optional<Duration> retryAfter(Response response, Instant now) {
-        for (String header : new String[] {"Retry-After", "ratelimit-reset"}) {
-            String value = response.getHeaderString(header);
-            if (value == null) continue;
-            Optional<Duration> wait = seconds(value).or(() -> untilDate(value, now));
-            if (wait.isPresent()) return Optional.of(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait.get());
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** {@code Retry-After: Wed, 25 Nov 2026 18:05:00 GMT}. */
-    private static Optional<Duration> untilDate(String value, Instant now) {
-        try {
-            Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return RatePacer.untilReset(response, "Retry-After", now).or(() -> RatePacer.untilReset(response, "ratelimit-reset", now))
+                .map(wait -> wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
     }
 
     /** About 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}, each between half and all of that (jitter). */

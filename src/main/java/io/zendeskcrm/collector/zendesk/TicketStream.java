@@ -86,7 +86,7 @@ public final class TicketStream implements ZendeskStream {
         NdjsonEncoder.Builder records = encoder.builder();
         long[] watermark = {keyTime};
         int[] withoutId = {0};
-        ListAnswer.Rest answer = ListAnswer.read(body, "tickets", (i, t) -> {
+        ListAnswer.Rest answer = ListAnswer.read(body, "tickets", (i, t, sent) -> {
             if (!t.isObject()) {
                 throw new ZendeskException(NAME + ": entry " + i + " of the page at " + request + " is "
                         + t.getNodeType().name().toLowerCase() + ", not a ticket; the page is not written", 0);
@@ -94,8 +94,7 @@ public final class TicketStream implements ZendeskStream {
             ObjectNode ticket = (ObjectNode) t;
             if (ticket.path("id").isMissingNode() || ticket.get("id").isNull()) withoutId[0]++;
             watermark[0] = Math.max(watermark[0], ticket.path("generated_timestamp").asLong(0));
-            timestamp.add(ticket, "updated_at");
-            records.add(ticket);
+            records.add(sent, timestamp.add(ticket, "updated_at"));
         });
         if (!answer.hadRecords()) {
             throw new ZendeskException(NAME + ": the export response at " + request + " has no \"tickets\" array", 0);

@@ -25,16 +25,22 @@ public final class TimestampField {
         return enabled ? ON : OFF;
     }
 
-    void add(ObjectNode record, String sourceField) {
-        if (!enabled || record.has("timestamp")) return;
+    /**
+     * Adds the {@code timestamp} to the parsed record, when it is on and the record has none.
+     *
+     * @return the value added, for the record's line; null when nothing was added
+     */
+    String add(ObjectNode record, String sourceField) {
+        if (!enabled || record.has("timestamp")) return null;
         JsonNode source = record.get(sourceField);
-        if (source == null || !source.isTextual()) return;
+        if (source == null || !source.isTextual()) return null;
         try {
             String utc = OffsetDateTime.parse(source.asText()).withOffsetSameInstant(ZoneOffset.UTC)
                     .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replace("+00:00", "Z");
             record.put("timestamp", utc);
+            return utc;
         } catch (DateTimeParseException e) {
-            // Leave the record as Zendesk sent it; the feed then uses the ingestion time.
+            return null; // the record stays as Zendesk sent it; the feed then uses the ingestion time
         }
     }
 }

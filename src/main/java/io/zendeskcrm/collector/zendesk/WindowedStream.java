@@ -34,7 +34,8 @@ import org.jboss.logging.Logger;
  * {@code keep_from} (the ids of records at or after it are kept for the next window: fixed when the
  * window opens, so that an overlap changed while it is open cannot leave earlier pages' ids out),
  * {@code after_cursor}, {@code last_time} and, once a loss to the retention has been reported,
- * {@code gap_until}.
+ * {@code gap_until}; {@code after_parameter} when the answers' {@code links.next} send the cursor in
+ * another parameter than {@code page[after]}.
  */
 public final class WindowedStream implements ZendeskStream {
     private static final Logger LOG = Logger.getLogger(WindowedStream.class);
@@ -61,10 +62,15 @@ public final class WindowedStream implements ZendeskStream {
      */
     static final Duration RETENTION_MARGIN = Duration.ofMinutes(10);
 
-    /** One page of a window: whole-second bounds, the page size and the cursor (null on the first page). */
+    private static final String PAGE_AFTER = "page[after]";
+
+    /**
+     * One page of a window: whole-second bounds, the page size and the cursor (null on the first page), with
+     * the name of the parameter to send it in (the one the last answer's {@code links.next} used).
+     */
     @FunctionalInterface
     public interface Request {
-        ZendeskClient.Call page(String start, String end, int pageSize, String after);
+        ZendeskClient.Call page(String start, String end, int pageSize, String afterParameter, String after);
     }
 
     private final ZendeskClient client;
@@ -141,7 +147,7 @@ public final class WindowedStream implements ZendeskStream {
         String after = afterCursor(window);
         String where = "window " + start + ".." + end + (after != null ? " after " + after : "");
         Page page = client.get(name(), where, new ZendeskClient.Hints(endpoint.scopeHint(), endpoint.badRequestHint()),
-                endpoint.request().page(start, end, endpoint.pageSize(), after), body -> page(window, body));
+                endpoint.request().page(start, end, endpoint.pageSize(), afterParameter(window), after), body -> page(window, body));
         return after == null ? checkEnd(window, page) : page;
     }
 
@@ -256,7 +262,7 @@ public final class WindowedStream implements ZendeskStream {
         NdjsonEncoder.Builder records = encoder.builder();
         int[] reread = {0};
         int[] withoutId = {0};
-        ListAnswer.Rest answer = ListAnswer.read(body, endpoint.recordsField(), (i, entry) -> {
+        ListAnswer.Rest answer = ListAnswer.read(body, endpoint.recordsField(), (i, entry, sent) -> {
             if (!entry.isObject()) {
                 throw new ZendeskException(name() + ": entry " + i + " of the page at " + request + " is "
                         + entry.getNodeType().name().toLowerCase() + ", not a record; the page is not written", 0);
@@ -264,7 +270,7 @@ public final class WindowedStream implements ZendeskStream {
             ObjectNode record = (ObjectNode) entry;
             if (!hasId(record)) withoutId[0]++;
             Instant time = time(record);
-            timestamp.add(record, endpoint.timeField());
+            String added = timestamp.add(record, endpoint.timeField());
             String identity = identity(record);
             if (recent.contains(identity)) {
                 reread[0]++; // already written by an earlier, overlapping window
@@ -272,7 +278,7 @@ public final class WindowedStream implements ZendeskStream {
             }
             if (time.isAfter(last[0])) last[0] = time;
             if (!time.isBefore(keepFrom)) recent.add(time, identity);
-            records.add(record);
+            records.add(sent, added);
         });
         if (!answer.hadRecords()) {
             throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()
@@ -296,6 +302,8 @@ public final class WindowedStream implements ZendeskStream {
             ObjectNode next = window.deepCopy();
             next.set("recent", recent.toJson());
             next.put("after_cursor", nextCursor).put("last_time", last[0].toString());
+            String parameter = answer.cursorParameter(nextCursor).orElse(afterParameter(window));
+            if (parameter.equals(PAGE_AFTER)) next.remove("after_parameter"); else next.put("after_parameter", parameter);
             next.remove("last_created_at");
             return new Page(records.finish(), next, false, keyTime, request, reread[0], withoutId[0]);
         }
@@ -382,6 +390,11 @@ public final class WindowedStream implements ZendeskStream {
 
     private Instant lastTime(ObjectNode window) {
         return instant(window, window.has("last_time") ? "last_time" : "last_created_at");
+    }
+
+    /** The parameter the cursor is sent in: {@code page[after]} unless an answer named another. */
+    private static String afterParameter(ObjectNode window) {
+        return window.path("after_parameter").asText(PAGE_AFTER);
     }
 
     private static String afterCursor(ObjectNode window) {

@@ -26,7 +26,8 @@ public interface ZendeskApi {
 
     /**
      * Access logs (the Advanced Data Privacy and Protection add-on), cursor paginated, oldest first;
-     * {@code start} and {@code end} are whole-second UTC stamps.
+     * {@code start} and {@code end} are whole-second UTC stamps. The cursor goes in one of two names:
+     * {@code links.next} uses {@code page[after]}, the reference's parameter table {@code filter[after]}.
      */
     @GET
     @Path("/access_logs")
@@ -34,7 +35,8 @@ public interface ZendeskApi {
                         @QueryParam("filter[start]") String start,
                         @QueryParam("filter[end]") String end,
                         @QueryParam("page[size]") int pageSize,
-                        @QueryParam("page[after]") String after);
+                        @QueryParam("page[after]") String pageAfter,
+                        @QueryParam("filter[after]") String filterAfter);
 
     /** The cursor-based incremental ticket export: {@code start_time} on the first request, {@code cursor} after. */
     @GET

@@ -4,7 +4,7 @@ package io.zendeskcrm.collector.zendesk;
 public class ZendeskException extends RuntimeException {
     private final int status;
 
-    /** @param status the HTTP status that ended the request, or 0 when retries ran out or the answer made no sense */
+    /** @param status the HTTP status that ended the request (200 for an answer that is not JSON), or 0 when retries ran out or the answer made no sense */
     ZendeskException(String message, int status) {
         super(message);
         this.status = status;

@@ -20,6 +20,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -42,6 +43,11 @@ class TroubleshootingIT {
             Map<String, Mistake> mistakes = new LinkedHashMap<>();
             mistakes.put("incremental_tickets: Zendesk answered 404", new Mistake(env -> with(env, "RESOURCES", "incremental_tickets"), 1,
                     () -> account.wireMock.stubFor(get(urlPathEqualTo(TICKETS)).atPriority(1).willReturn(aResponse().withStatus(404))),
+                    new String[] {"once"}));
+            mistakes.put("incremental_tickets: Zendesk answered 200 with an HTML page", new Mistake(
+                    env -> with(env, "RESOURCES", "incremental_tickets"), 1,
+                    () -> account.wireMock.stubFor(get(urlPathEqualTo(TICKETS)).atPriority(1).willReturn(aResponse().withStatus(200)
+                            .withHeader("Content-Type", "text/html").withBody("<!DOCTYPE html><html><title>Sign in</title></html>"))),
                     new String[] {"once"}));
             mistakes.put("…: Zendesk answered 401", new Mistake(env -> with(env, "ZENDESK_API_TOKEN", "tok-mistyped"), 1, () -> { },
                     new String[] {"once"}));
@@ -69,7 +75,7 @@ class TroubleshootingIT {
                     () -> account.bucket.put("zendesk/crm-state/state.json", "{\"streams\":".getBytes()), new String[] {"once"}));
 
             List<Row> rows = ReadmeTroubleshooting.rows();
-            assertEquals(10, rows.size(), "ten likeliest mistakes");
+            assertEquals(11, rows.size(), "the likeliest mistakes");
             List<String> unchecked = new ArrayList<>();
             int run = 0;
             for (Row row : rows) {
@@ -93,6 +99,7 @@ class TroubleshootingIT {
                     assertEquals(mistake.getValue().exit(), result.exitCode(), message + "\n" + output);
                     assertTrue(Row.printed(message, result.stderr()), "README says\n  " + message + "\nbut the collector printed\n"
                             + result.stderr());
+                    assertFalse(output.contains("\tat "), "an expected failure prints no stack trace:\n" + output);
                 }
             }
             assertEquals(List.of(), unchecked.stream().filter(m -> !m.startsWith("LAMBDA_TIME_MARGIN_SECONDS")).toList(),

@@ -33,13 +33,24 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "fake-zendesk";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE }
+    /** What can go wrong with an answer; the last two are answers that arrived and are not JSON, never retried. */
+    public enum Fault { HTTP_500, RESET, TRUNCATED_BODY, MALFORMED_CHUNK, THROTTLE_WITH_RETRY_AFTER, THROTTLE_BARE, HTML_PAGE, NOT_UTF8 }
+
+    /** The faults {@link #randomFaults} draws from: those a collector gets past by asking again. */
+    private static final Fault[] PASSING = {Fault.HTTP_500, Fault.RESET, Fault.TRUNCATED_BODY, Fault.MALFORMED_CHUNK,
+            Fault.THROTTLE_WITH_RETRY_AFTER, Fault.THROTTLE_BARE};
 
     /**
      * How time filters that are not whole seconds are taken. Zendesk documents {@code yyyy-mm-ddThh:mm:ssZ}
      * only: a server may refuse anything else, or read it up to the second.
      */
     public enum FilterTimes { REFUSE_FRACTIONS, TRUNCATE_FRACTIONS }
+
+    /**
+     * How a 429 of the access-log endpoint says when its limit resets: seconds, or the moment as an ISO 8601
+     * or an HTTP date (its reference calls {@code ratelimit-reset} "a date-time"), with Zendesk's {@code Date}.
+     */
+    public enum ResetForm { SECONDS, ISO_8601, HTTP_DATE }
 
     private static final java.util.regex.Pattern WHOLE_SECONDS =
             java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
@@ -64,6 +75,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
     private int accessWindowCount;
     private long accessThrottled;
     private boolean accessLogsEnabled = true;
+    private String accessCursorParameter = "page[after]";
+    private ResetForm accessResetForm = ResetForm.SECONDS;
     private final Deque<Fault> scheduledFaults = new ArrayDeque<>();
     private Random random;
     private double faultRate;
@@ -222,6 +235,8 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         accessWindowCount = 0;
         accessThrottled = 0;
         accessLogsEnabled = true;
+        accessCursorParameter = "page[after]";
+        accessResetForm = ResetForm.SECONDS;
         scheduledFaults.clear();
         random = null;
         ticketPageSize = 1000;
@@ -286,6 +301,18 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
 
     public synchronized long accessLogsThrottled() {
         return accessThrottled;
+    }
+
+    /**
+     * The one parameter the access-log endpoint reads its cursor from, and names in {@code links.next}:
+     * {@code page[after]} (the pagination guide) or {@code filter[after]} (the endpoint's reference).
+     */
+    public synchronized void accessLogCursorParameter(String name) {
+        this.accessCursorParameter = name;
+    }
+
+    public synchronized void accessLogResetForm(ResetForm form) {
+        this.accessResetForm = form;
     }
 
     /** Without the Advanced Data Privacy and Protection add-on, the endpoint answers 403. */
@@ -380,7 +407,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
         }
         Fault fault = scheduledFaults.poll();
         if (fault == null && random != null && random.nextDouble() < faultRate) {
-            fault = Fault.values()[random.nextInt(Fault.values().length)];
+            fault = PASSING[random.nextInt(PASSING.length)];
         }
         String path = request.getUrl().replaceAll("\\?.*", "");
         String body;
@@ -421,8 +448,17 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             if (accessLimit != Integer.MAX_VALUE && accessWindowCount >= accessLimit) {
                 accessThrottled++;
                 long resets = (java.time.Duration.between(now, accessWindowStart.plus(accessWindow)).toMillis() + 999) / 1000;
+                // Zendesk's clock and its date-times have whole seconds: the reset is the next whole second.
+                Instant dateNow = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                Instant resetAt = accessWindowStart.plus(accessWindow).plusMillis(999).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                String reset = switch (accessResetForm) {
+                    case SECONDS -> String.valueOf(Math.max(1, resets));
+                    case ISO_8601 -> resetAt.toString();
+                    case HTTP_DATE -> java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(resetAt.atOffset(java.time.ZoneOffset.UTC));
+                };
                 // This endpoint may send no Retry-After and no zendesk-ratelimit-* bucket: only ratelimit-reset.
-                return responseDefinition().withStatus(429).withHeader("ratelimit-reset", String.valueOf(Math.max(1, resets)))
+                return responseDefinition().withStatus(429).withHeader("ratelimit-reset", reset)
+                        .withHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(dateNow.atOffset(java.time.ZoneOffset.UTC)))
                         .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
             }
             accessWindowCount++;
@@ -433,7 +469,7 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             }
             int size = Integer.parseInt(paramOr(request, "page[size]", "1000"));
             if (size > 2500) return json(400, "{\"error\":\"InvalidPaginationParameter\",\"description\":\"page[size] is too large\"}", 0);
-            body = accessPage(Instant.parse(start), Instant.parse(end), size, param(request, "page[after]"));
+            body = accessPage(Instant.parse(start), Instant.parse(end), size, param(request, accessCursorParameter));
         } else {
             return json(404, "{\"error\":\"InvalidEndpoint\"}", 0);
         }
@@ -603,7 +639,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
                 (page.get(page.size() - 1).timestamp() + "|" + page.get(page.size() - 1).id()).getBytes(StandardCharsets.UTF_8));
         if (cursor != null) meta.put("after_cursor", cursor); else meta.putNull("after_cursor");
         meta.putNull("before_cursor");
+        // As Zendesk writes it: brackets percent-encoded, the cursor in the parameter this endpoint reads.
+        out.putObject("links").put("next", cursor == null ? null : "https://example.zendesk.com/api/v2/access_logs?"
+                + query("filter[start]", from.toString()) + "&" + query("filter[end]", to.toString()) + "&"
+                + query("page[size]", String.valueOf(size)) + "&" + query(accessCursorParameter, cursor));
         return out.toString();
+    }
+
+    private static String query(String name, String value) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8) + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** A sortable key for (created_at, id): fixed-width so that string order is record order. */
@@ -620,6 +664,15 @@ public final class FakeZendesk implements ResponseDefinitionTransformerV2 {
             case THROTTLE_WITH_RETRY_AFTER -> responseDefinition().withStatus(429).withHeader("Retry-After", "1")
                     .withHeader("Content-Type", "application/json").withBody("{\"error\":\"TooManyRequests\"}").build();
             case THROTTLE_BARE -> json(429, "{\"error\":\"TooManyRequests\"}", 0);
+            case HTML_PAGE -> responseDefinition().withStatus(200).withHeader("Content-Type", "text/html; charset=utf-8")
+                    .withBody("<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action=\"/access/login\">"
+                            + "</form></body></html>").build();
+            case NOT_UTF8 -> {
+                // The first record's url starts with a Latin-1 byte, as from a proxy that re-encodes the answer.
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                bytes[body.indexOf("\"url\":\"") + 7] = (byte) 0xE9;
+                yield responseDefinition().withStatus(200).withHeader("Content-Type", "application/json").withBody(bytes).build();
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.zendesk;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,5 +43,21 @@ class RatePacerTest {
         pacer.observe("s", answer(9, 60), later);
         pacer.observe("s", answer(0, 59), later.plusMillis(500));
         assertEquals(Duration.ofMillis(59_000), pacer.waitBefore("s", later.plusMillis(500)));
+    }
+    /** Regression: the account budget's ratelimit-reset was read as seconds only; a date-time waited the default minute. */
+    @Test
+    void theAccountBudgetsResetIsReadAsSecondsOrADateTime() {
+        Instant reset = Instant.parse("2026-11-20T12:00:20Z");
+        for (String value : List.of("20", "2026-11-20T12:00:20Z", "Fri, 20 Nov 2026 12:00:20 GMT")) {
+            RatePacer pacer = new RatePacer(20);
+            Response answer = Response.ok().header("ratelimit-limit", "700").header("ratelimit-remaining", "100")
+                    .header("ratelimit-reset", value).header("Date", "Fri, 20 Nov 2026 12:00:00 GMT").build();
+            pacer.observe("access_logs", answer, T0);
+            assertEquals(Duration.between(T0, T0.plusSeconds(20)), pacer.waitBefore("access_logs", T0), value);
+        }
+        RatePacer pacer = new RatePacer(20);
+        pacer.observe("access_logs", Response.ok().header("ratelimit-limit", "700").header("ratelimit-remaining", "100")
+                .header("ratelimit-reset", reset.toString()).build(), T0);
+        assertEquals(Duration.between(T0, reset), pacer.waitBefore("access_logs", T0), "without a Date, from the local clock");
     }
 }

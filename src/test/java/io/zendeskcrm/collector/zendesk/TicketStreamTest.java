@@ -128,4 +128,47 @@ class TicketStreamTest {
                 {"tickets":[{"id":7,"updated_at":"2026-11-20T10:00:00Z"}],"after_cursor":"c2","end_of_stream":true}"""));
         assertFalse(records(untouched).get(0).has("timestamp"));
     }
+    /** {@code record} with {@code ,"timestamp":"<utc>"} as its last field and its line breaks as spaces. */
+    static String withTimestamp(String record, String utc) {
+        String line = record.replace('\n', ' ').replace('\r', ' ');
+        return line.substring(0, line.length() - 1) + ",\"timestamp\":\"" + utc + "\"}";
+    }
+
+    /** The object's text, gunzipped when it is compressed. */
+    static String object(Page page) throws java.io.IOException {
+        byte[] content = page.records().content();
+        boolean gzip = content.length > 1 && content[0] == (byte) 0x1f && content[1] == (byte) 0x8b;
+        try (InputStream in = gzip ? new java.util.zip.GZIPInputStream(new ByteArrayInputStream(content))
+                : new ByteArrayInputStream(content)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Regression: tickets were parsed and serialized again, so that {@code 1.10} became {@code 1.1}, {@code 1e400}
+     * became {@code "Infinity"}, a repeated key was dropped and the field order was the parser's.
+     */
+    @Test
+    void eachTicketIsWrittenByteForByteAsZendeskSentItPlusATimestampWhenItHadNone() throws Exception {
+        String kept = "{\"id\":1,\"subject\":\"caf\u00e9 \uD83D\uDE00 \\u00e9\",\"score\":1.10,\"big\":1e400,\"timestamp\":\"keep\","
+                + "\"generated_timestamp\":150}";
+        String repeated = "{\"id\":2,\"status\":\"open\",\"status\":\"solved\",\"updated_at\":\"2026-11-20T10:00:00+01:00\","
+                + "\"generated_timestamp\":151}";
+        String pretty = "{\n  \"id\" : 3,\r\n  \"updated_at\" : \"2026-11-20T10:00:00Z\",\n  \"generated_timestamp\" : 152\n}";
+        String undated = "{\"id\":4,\"generated_timestamp\":153}";
+        String body = "{\"tickets\":[" + kept + ",\n" + repeated + ", " + pretty + "," + undated + "],\"after_cursor\":\"c2\","
+                + "\"end_of_stream\":true}";
+        String expected = kept + "\n" + withTimestamp(repeated, "2026-11-20T09:00:00Z") + "\n"
+                + withTimestamp(pretty, "2026-11-20T10:00:00Z") + "\n" + undated + "\n";
+        for (NdjsonEncoder encoder : List.of(ENCODER, new NdjsonEncoder(true))) {
+            TicketStream tickets = new TicketStream(null, Duration.ofHours(1), null, TimestampField.ON, encoder);
+            Page page = tickets.page(cursor("c1", 100), body(body));
+            assertEquals(expected, object(page));
+            assertEquals(4, page.records().count());
+            assertEquals(153, page.next().get("generated_timestamp").asLong());
+        }
+        TicketStream plain = new TicketStream(null, Duration.ofHours(1), null, TimestampField.OFF, ENCODER);
+        assertEquals(kept + "\n" + repeated + "\n" + pretty.replace('\n', ' ').replace('\r', ' ') + "\n" + undated + "\n",
+                object(plain.page(cursor("c1", 100), body(body))));
+    }
 }

@@ -278,5 +278,49 @@ class WindowedStreamTest {
         assertEquals("audit_logs: Zendesk answered the page at window=2026-11-20T10:50:00Z..2026-11-20T11:59:00Z;after=c7 with"
                 + " has_more and the same after_cursor: the cursor does not move; the stream stops here, and the next run asks"
                 + " again", e.getMessage());
+    /** Regression: audit logs were parsed and serialized again (decimals rounded, {@code 1e400} as "Infinity", keys dropped). */
+    @Test
+    void eachAuditLogIsWrittenByteForByteAsZendeskSentItPlusATimestamp() throws Exception {
+        String plain = "{\"id\":5,\"action\":\"update\",\"change_description\":\"\uD83D\uDE00 \\ud83d\\ude00 caf\u00e9\",\"n\":1.10,"
+                + "\"m\":1e400,\"created_at\":\"2026-11-20T11:10:00Z\"}";
+        String repeated = "{\"id\":6,\"action\":\"create\",\"action\":\"destroy\",\"created_at\":\"2026-11-20T11:20:00Z\"}";
+        String pretty = "{\n\t\"id\": 7,\n\t\"created_at\": \"2026-11-20T11:30:00Z\"\r\n}";
+        String dated = "{\"id\":8,\"created_at\":\"2026-11-20T11:40:00Z\",\"timestamp\":\"2026-11-20T11:40:00Z\"}";
+        for (NdjsonEncoder encoder : List.of(ENCODER, new NdjsonEncoder(true))) {
+            WindowedStream audits = new WindowedStream(null, new ZendeskTime(Clock.fixed(NOW, ZoneOffset.UTC)), AuditLogStream.ENDPOINT, Duration.ofHours(1), null, Duration.ofMinutes(10),
+                    Duration.ofMinutes(1), TimestampField.ON, encoder);
+            ObjectNode window = audits.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+            Page page = audits.page(window, lastPage(plain, repeated, pretty, dated));
+            assertEquals(TicketStreamTest.withTimestamp(plain, "2026-11-20T11:10:00Z") + "\n"
+                    + TicketStreamTest.withTimestamp(repeated, "2026-11-20T11:20:00Z") + "\n"
+                    + TicketStreamTest.withTimestamp(pretty, "2026-11-20T11:30:00Z") + "\n" + dated + "\n",
+                    TicketStreamTest.object(page));
+        }
+    }
+    /** Zendesk's access-log reference names the cursor filter[after], its links.next page[after]: the answer decides. */
+    @Test
+    void theCursorGoesUnderTheNameLinksNextGivesItAndAnAnswerWithoutLinksKeepsIt() throws Exception {
+        WindowedStream access = new WindowedStream(null, new ZendeskTime(Clock.fixed(NOW, ZoneOffset.UTC)), AccessLogStream.endpoint(100), Duration.ofHours(1), null,
+                Duration.ofMinutes(5), Duration.ofMinutes(1), TimestampField.ON, ENCODER);
+        String record = "{\"id\":\"01A\",\"timestamp\":\"2026-11-20T11:30:00Z\"}";
+        java.util.function.BinaryOperator<String> links = (name, cursor) -> ",\"links\":{\"next\":\"https://acme.zendesk.com/api/v2/"
+                + "access_logs?filter%5Bstart%5D=x&" + name + "=" + cursor + "&page%5Bsize%5D=100\"}";
+        ObjectNode window = access.nextRequest(idle("2026-11-20T11:00:00Z"), NOW).orElseThrow();
+
+        Page first = access.page(window, body("{\"access_logs\":[" + record + "],\"meta\":{\"has_more\":true,\"after_cursor\":\"c1\"}"
+                + links.apply("filter%5Bafter%5D", "c1") + "}"));
+        assertEquals("filter[after]", first.next().get("after_parameter").asText());
+        Page second = access.page(first.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c2\"}}"));
+        assertEquals("filter[after]", second.next().get("after_parameter").asText(), "no links: the name stays");
+        Page third = access.page(second.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
+                + links.apply("filter[after]", "another") + "}"));
+        assertEquals("filter[after]", third.next().get("after_parameter").asText(), "a link that carries another cursor says nothing");
+        Page malformed = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
+                + links.apply("page%zz[after]", "c3") + "}"));
+        assertEquals("filter[after]", malformed.next().get("after_parameter").asText(), "a malformed link says nothing");
+        Page fourth = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c4\"}"
+                + links.apply("page[after]", "c4") + "}"));
+        assertFalse(fourth.next().has("after_parameter"), "page[after], the default, is not stored");
+        assertEquals("c4", fourth.next().get("after_cursor").asText());
     }
 }
