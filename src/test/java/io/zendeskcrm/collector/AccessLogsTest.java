@@ -219,6 +219,8 @@ class AccessLogsTest extends CollectorComponentTest {
         RunSummary next = run();
         assertTrue(next.ok(), next::failures);
         assertEquals(0, next.streams().get(0).gapSeconds(), "the committed window's loss was reported by the pass that found it");
+    }
+
     /**
      * Regression: the cursor went in {@code page[after]} only. Zendesk's reference names it {@code filter[after]};
      * an endpoint that reads only that name served its first page again and again.

@@ -278,6 +278,8 @@ class WindowedStreamTest {
         assertEquals("audit_logs: Zendesk answered the page at window=2026-11-20T10:50:00Z..2026-11-20T11:59:00Z;after=c7 with"
                 + " has_more and the same after_cursor: the cursor does not move; the stream stops here, and the next run asks"
                 + " again", e.getMessage());
+    }
+
     /** Regression: audit logs were parsed and serialized again (decimals rounded, {@code 1e400} as "Infinity", keys dropped). */
     @Test
     void eachAuditLogIsWrittenByteForByteAsZendeskSentItPlusATimestamp() throws Exception {
