@@ -47,6 +47,7 @@ public final class FencedCheckpoint {
         Checkpoint.Owner busy = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<CheckpointStore.Stored> stored = store.load();
+            if (stored.isEmpty() && attempt == 1) checkConditionalWrites(store, pass);
             Checkpoint current = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
             String currentVersion = stored.map(CheckpointStore.Stored::version).orElse(null);
             if (current.ownedBy(pass)) return new FencedCheckpoint(store, pass, current, currentVersion);
@@ -67,6 +68,26 @@ public final class FencedCheckpoint {
         // Every attempt lost to the owner's progress: it is running, and the work is in hand.
         if (busy != null) throw SupersededException.busy(store.location(), busy);
         throw new CheckpointConflictException(store.location());
+    }
+
+    /**
+     * At a store's first use (no checkpoint yet): a create-only write made twice must be refused the second
+     * time. The probe is a part beside the checkpoint, outside the data prefix, and is deleted after.
+     *
+     * @throws ConditionalWritesIgnoredException when the store replaced it
+     */
+    private static void checkConditionalWrites(CheckpointStore store, String pass) {
+        Optional<CheckpointParts> parts = store.parts();
+        if (parts.isEmpty()) return;
+        String probe = "conditional-write-check/" + pass;
+        parts.get().create(probe, new byte[] {'1'});
+        boolean replaced = parts.get().create(probe, new byte[] {'2'});
+        try {
+            parts.get().delete(probe);
+        } catch (RuntimeException e) {
+            // A left-over probe is one byte outside the data prefix; the check's answer is what counts.
+        }
+        if (replaced) throw new ConditionalWritesIgnoredException(parts.get().location(probe));
     }
 
     public synchronized Optional<ObjectNode> position(String stream) {

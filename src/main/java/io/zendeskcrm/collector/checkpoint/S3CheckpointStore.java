@@ -114,7 +114,8 @@ public final class S3CheckpointStore implements CheckpointStore {
 
         @Override
         public String location(String name) {
-            return "s3://" + bucket + "/" + partKey(name);
+            return "s3://" + bucket + "/" + partKey(name) + s3.serviceClientConfiguration().endpointOverride()
+                    .map(endpoint -> " (endpoint " + endpoint + ")").orElse("");
         }
 
         private String partKey(String name) {

@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.checkpoint;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.support.BothBackends;
+import io.zendeskcrm.collector.support.IgnoringConditionalWrites;
 import io.zendeskcrm.collector.support.RacingStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -187,5 +188,28 @@ class FencedCheckpointTest {
         Checkpoint.parse(store.load().orElseThrow().content(), "x").position("audit_logs").orElseThrow()
                 .get("recent_segments").forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    /** A store that accepts If-None-Match and ignores it is refused at its first use, in one line naming where; nothing is left. */
+    @org.junit.jupiter.api.Test
+    void aStoreThatIgnoresConditionalWritesIsRefusedAtItsFirstUse() {
+        String bucket = BothBackends.newBucket("ignoring");
+        CheckpointStore store = new S3CheckpointStore(new IgnoringConditionalWrites(BothBackends.s3()), bucket, "zendesk/crm-state/state.json");
+        ConditionalWritesIgnoredException e = assertThrows(ConditionalWritesIgnoredException.class, () -> FencedCheckpoint.takeOver(store, "p"));
+        assertTrue(e.getMessage().startsWith("the store at s3://" + bucket + "/zendesk/crm-state/state.json.d/conditional-write-check/p"
+                + " (endpoint http://127.0.0.1:") && e.getMessage().contains("ignores conditional writes"), e.getMessage());
+        assertEquals(List.of(), new io.zendeskcrm.collector.support.Bucket(BothBackends.s3(), bucket).keys(""), "no checkpoint, no probe left");
+    }
+
+    /** A store that enforces them passes, leaves only the checkpoint, and is not checked again once it has one. */
+    @org.junit.jupiter.api.Test
+    void aStoreThatEnforcesConditionalWritesIsCheckedOnceAndKeepsNoProbe() {
+        String bucket = BothBackends.newBucket("enforcing");
+        CheckpointStore store = new S3CheckpointStore(BothBackends.s3(), bucket, "zendesk/crm-state/state.json");
+        FencedCheckpoint.takeOver(store, "first");
+        assertEquals(List.of("zendesk/crm-state/state.json"), new io.zendeskcrm.collector.support.Bucket(BothBackends.s3(), bucket).keys(""));
+        // Once the checkpoint exists the store is trusted: even one that would now ignore the headers is not probed.
+        FencedCheckpoint.takeOver(new S3CheckpointStore(new IgnoringConditionalWrites(BothBackends.s3()), bucket,
+                "zendesk/crm-state/state.json"), "second");
     }
 }
