@@ -142,14 +142,16 @@ public final class CollectorJob {
                     break;
                 }
                 if (!request.get().equals(position)) counts.gapSeconds += stream.gapSeconds(request.get());
-                checkpoint.commit(name, request.get());
-                position = request.get();
+                // A request read again keeps the object layout it was first read with; a new one records today's.
+                ObjectNode pending = request.get().equals(position) ? position : objects.laidOut(request.get());
+                checkpoint.commit(name, pending);
+                position = pending;
                 Page page = stream.fetch(position, clock.instant());
-                ObjectNode next = page.next();
+                ObjectNode next = objects.laidOut(page.next());
                 if (!page.records().isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
                     WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), page.records(),
-                            checkpoint::confirmOwner);
+                            position, checkpoint::confirmOwner);
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();
