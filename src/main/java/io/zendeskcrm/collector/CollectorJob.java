@@ -155,18 +155,20 @@ public final class CollectorJob {
                     break;
                 }
                 boolean opened = !request.get().equals(position);
-                checkpoint.commit(name, request.get());
+                // A request read again keeps the object layout it was first read with; a new one records today's.
+                ObjectNode pending = opened ? objects.laidOut(request.get()) : position;
+                checkpoint.commit(name, pending);
                 // Counted once its request is committed: the next pass resumes it without counting again.
-                if (opened) counts.gapSeconds += stream.gapSeconds(request.get());
-                position = request.get();
+                if (opened) counts.gapSeconds += stream.gapSeconds(pending);
+                position = pending;
                 Page page = stream.fetch(position, clock.instant());
-                ObjectNode next = page.next();
+                ObjectNode next = objects.laidOut(page.next());
                 EncodedRecords records = stored.map(s -> s.withoutStored(page.records())).orElse(page.records());
                 counts.alreadyWritten += page.records().count() - records.count();
                 if (!records.isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
                     WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), records,
-                            checkpoint::confirmOwner);
+                            position, checkpoint::confirmOwner);
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();

@@ -28,5 +28,13 @@ public interface CheckpointStore {
     /** Where the checkpoint lives, for messages. */
     String location();
 
+    /**
+     * Where parts of the document too large to rewrite with every page are kept; empty for a store that
+     * has no place beside the document, which then holds everything itself.
+     */
+    default Optional<CheckpointParts> parts() {
+        return Optional.empty();
+    }
+
     record Stored(byte[] content, String version) {}
 }

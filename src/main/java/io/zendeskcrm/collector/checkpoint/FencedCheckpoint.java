@@ -21,6 +21,8 @@ public final class FencedCheckpoint {
 
     private final CheckpointStore store;
     private final String pass;
+    /** Where the overlap's ids are kept; null for a store that keeps them in the document. */
+    private final RecentSegments segments;
     private Checkpoint checkpoint;
     private String version;
 
@@ -29,6 +31,7 @@ public final class FencedCheckpoint {
         this.pass = pass;
         this.checkpoint = checkpoint;
         this.version = version;
+        this.segments = store.parts().map(p -> new RecentSegments(p, store.location(), checkpoint.epoch())).orElse(null);
     }
 
     /**
@@ -44,6 +47,7 @@ public final class FencedCheckpoint {
         Checkpoint.Owner busy = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<CheckpointStore.Stored> stored = store.load();
+            if (stored.isEmpty() && attempt == 1) checkConditionalWrites(store, pass);
             Checkpoint current = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
             String currentVersion = stored.map(CheckpointStore.Stored::version).orElse(null);
             if (current.ownedBy(pass)) return new FencedCheckpoint(store, pass, current, currentVersion);
@@ -66,19 +70,43 @@ public final class FencedCheckpoint {
         throw new CheckpointConflictException(store.location());
     }
 
+    /**
+     * At a store's first use (no checkpoint yet): a create-only write made twice must be refused the second
+     * time. The probe is a part beside the checkpoint, outside the data prefix, and is deleted after.
+     *
+     * @throws ConditionalWritesIgnoredException when the store replaced it
+     */
+    private static void checkConditionalWrites(CheckpointStore store, String pass) {
+        Optional<CheckpointParts> parts = store.parts();
+        if (parts.isEmpty()) return;
+        String probe = "conditional-write-check/" + pass;
+        parts.get().create(probe, new byte[] {'1'});
+        boolean replaced = parts.get().create(probe, new byte[] {'2'});
+        try {
+            parts.get().delete(probe);
+        } catch (RuntimeException e) {
+            // A left-over probe is one byte outside the data prefix; the check's answer is what counts.
+        }
+        if (replaced) throw new ConditionalWritesIgnoredException(parts.get().location(probe));
+    }
+
     public synchronized Optional<ObjectNode> position(String stream) {
-        return checkpoint.position(stream).map(ObjectNode::deepCopy);
+        return checkpoint.position(stream).map(p -> segments == null ? p.deepCopy() : segments.full(stream, p));
     }
 
     /** Saves {@code position} for {@code stream} unless the checkpoint already holds it. */
     public synchronized void commit(String stream, ObjectNode position) {
+        ObjectNode committed = checkpoint.position(stream).orElse(null);
+        RecentSegments.Plan plan = segments == null ? null : segments.plan(stream, committed, position);
+        ObjectNode stored = plan == null ? position : plan.stored();
         // Compared as text: a number read back from JSON may be an int node where the page built a long one.
-        if (checkpoint.position(stream).filter(p -> p.toString().equals(position.toString())).isPresent()) return;
-        Checkpoint next = checkpoint.with(stream, position.deepCopy());
+        if (committed != null && committed.toString().equals(stored.toString())) return;
+        Checkpoint next = checkpoint.with(stream, stored.deepCopy());
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 version = store.commit(next.toJson(), version);
                 checkpoint = next;
+                if (plan != null) segments.committed(stream, plan);
                 return;
             } catch (CheckpointConflictException e) {
                 adoptOwnWrite();

@@ -83,6 +83,68 @@ public final class FileCheckpointStore implements CheckpointStore {
         return file.toString();
     }
 
+    @Override
+    public Optional<CheckpointParts> parts() {
+        return Optional.of(new Parts());
+    }
+
+    /** Parts as files under {@code file.d/}, each written whole under a temporary name and linked to its own. */
+    private final class Parts implements CheckpointParts {
+        @Override
+        public boolean create(String name, byte[] content) {
+            Path part = path(name);
+            Path tmp = part.resolveSibling(part.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            try {
+                Files.createDirectories(part.getParent());
+                Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    sync.force(true);
+                }
+                Files.createLink(part, tmp);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + part, e);
+            } finally {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // The temporary file is not the part; its name is what counts.
+                }
+            }
+        }
+
+        @Override
+        public Optional<byte[]> read(String name) {
+            try {
+                return Optional.of(Files.readAllBytes(path(name)));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path(name), e);
+            }
+        }
+
+        @Override
+        public void delete(String name) {
+            try {
+                Files.deleteIfExists(path(name));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + path(name), e);
+            }
+        }
+
+        @Override
+        public String location(String name) {
+            return path(name).toString();
+        }
+
+        private Path path(String name) {
+            return file.resolveSibling(file.getFileName() + ".d").resolve(name);
+        }
+    }
+
     private static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));

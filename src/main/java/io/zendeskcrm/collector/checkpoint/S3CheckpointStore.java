@@ -1,7 +1,9 @@
 package io.zendeskcrm.collector.checkpoint;
 
 import java.util.Optional;
+import io.zendeskcrm.collector.sink.S3Failure;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -64,5 +66,60 @@ public final class S3CheckpointStore implements CheckpointStore {
     @Override
     public String location() {
         return "s3://" + bucket + "/" + key;
+    }
+
+    @Override
+    public Optional<CheckpointParts> parts() {
+        return Optional.of(new Parts());
+    }
+
+    /** Parts as objects under {@code key.d/}, created with {@code If-None-Match: *}. */
+    private final class Parts implements CheckpointParts {
+        @Override
+        public boolean create(String name, byte[] content) {
+            String part = partKey(name);
+            try {
+                s3.putObject(b -> b.bucket(bucket).key(part).contentType("application/json").ifNoneMatch("*"),
+                        RequestBody.fromBytes(content));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412) return false;
+                throw S3Failure.of(e, bucket, part);
+            } catch (SdkException e) {
+                throw S3Failure.of(e, bucket, part);
+            }
+        }
+
+        @Override
+        public Optional<byte[]> read(String name) {
+            String part = partKey(name);
+            try {
+                return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(part)).asByteArray());
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            } catch (SdkException e) {
+                throw S3Failure.of(e, bucket, part);
+            }
+        }
+
+        @Override
+        public void delete(String name) {
+            String part = partKey(name);
+            try {
+                s3.deleteObject(b -> b.bucket(bucket).key(part));
+            } catch (SdkException e) {
+                throw S3Failure.of(e, bucket, part);
+            }
+        }
+
+        @Override
+        public String location(String name) {
+            return "s3://" + bucket + "/" + partKey(name) + s3.serviceClientConfiguration().endpointOverride()
+                    .map(endpoint -> " (endpoint " + endpoint + ")").orElse("");
+        }
+
+        private String partKey(String name) {
+            return key + ".d/" + name;
+        }
     }
 }

@@ -119,8 +119,7 @@ public class Collector {
                 .map(name -> Streams.create(name, client, settings, encoder)).toList();
         ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
         RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
-                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
-                        settings.compression() == Settings.Compression.GZIP));
+                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow()));
         RunSummary summary = new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
                 .knowing(AlreadyStored.finder(sink, settings.prefix(), encoder))

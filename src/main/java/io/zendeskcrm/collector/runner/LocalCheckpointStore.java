@@ -47,6 +47,11 @@ final class LocalCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<io.zendeskcrm.collector.checkpoint.CheckpointParts> parts() {
+        return files.parts();
+    }
+
+    @Override
     public String location() {
         return files.location();
     }

@@ -50,6 +50,11 @@ final class S3StateStore implements CheckpointStore {
     }
 
     @Override
+    public Optional<io.zendeskcrm.collector.checkpoint.CheckpointParts> parts() {
+        return store.parts();
+    }
+
+    @Override
     public String location() {
         return store.location();
     }

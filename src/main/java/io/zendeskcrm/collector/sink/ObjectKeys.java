@@ -31,6 +31,27 @@ public final class ObjectKeys {
         this.extension = extension;
     }
 
+    /**
+     * The settings that place a request's objects ({@code S3_PREFIX} and {@code OUTPUT_COMPRESSION}), as a
+     * request's position records them: {@code zendesk/crm/*.ndjson.gz}.
+     */
+    public String layout() {
+        return (prefix.isEmpty() ? "" : prefix + "/") + "*" + extension;
+    }
+
+    /** The keys of a {@link #layout()} recorded by an earlier pass. */
+    public static ObjectKeys ofLayout(String layout) {
+        int star = layout.lastIndexOf('*');
+        if (star < 0) throw new IllegalArgumentException("not an object layout: " + layout);
+        String prefix = layout.substring(0, star);
+        return new ObjectKeys(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, layout.substring(star + 1));
+    }
+
+    /** True when this layout's objects are gzip-compressed. */
+    public boolean gzip() {
+        return extension.endsWith(".gz");
+    }
+
     public String of(String stream, Instant positionTime, String canonicalPosition) {
         return of(stream, positionTime, canonicalPosition, 1);
     }

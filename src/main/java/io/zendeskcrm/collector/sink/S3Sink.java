@@ -21,20 +21,26 @@ public final class S3Sink implements RecordSink {
 
     private final S3Client s3;
     private final String bucket;
-    private final String contentType;
 
-    public S3Sink(S3Client s3, String bucket, boolean gzip) {
+    public S3Sink(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
-        // No Content-Encoding: the feed must receive the .gz file as stored, not a transparently inflated copy.
-        this.contentType = gzip ? "application/gzip" : "application/x-ndjson";
+    }
+
+    /**
+     * By the key, not the setting: a request read again after OUTPUT_COMPRESSION changed continues its chain
+     * in the compression it was first written in. No Content-Encoding: the feed must receive the .gz file as
+     * stored, not a transparently inflated copy.
+     */
+    private static String contentType(String key) {
+        return key.endsWith(".gz") ? "application/gzip" : "application/x-ndjson";
     }
 
     @Override
     public boolean create(String key, byte[] content) {
         for (int attempt = 1; ; attempt++) {
             try {
-                s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType(key)).ifNoneMatch("*"),
                         RequestBody.fromBytes(content));
                 return true;
             } catch (S3Exception e) {

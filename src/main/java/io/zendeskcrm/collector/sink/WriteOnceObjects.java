@@ -25,6 +25,9 @@ import java.util.Set;
  * its own compressed bytes, so a re-read page costs about what its first reading did.
  */
 public final class WriteOnceObjects {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WriteOnceObjects.class);
+    /** The position field that records where a request's objects go. */
+    static final String LAYOUT = "object_layout";
     private final RecordSink sink;
     private final ObjectKeys keys;
     private final NdjsonEncoder encoder;
@@ -44,10 +47,41 @@ public final class WriteOnceObjects {
     public record Result(int written, int alreadyThere, List<ObjectNode> elsewhere) {}
 
     /**
+     * {@code position} with the layout its request's objects go to ({@code S3_PREFIX}, {@code OUTPUT_COMPRESSION}),
+     * recorded before the request is fetched, so that a pass reading it again after those settings changed
+     * finds what an earlier pass wrote for it.
+     */
+    public ObjectNode laidOut(ObjectNode position) {
+        if (keys.layout().equals(position.path(LAYOUT).asText(null))) return position;
+        ObjectNode laidOut = position.deepCopy();
+        laidOut.put(LAYOUT, keys.layout());
+        return laidOut;
+    }
+
+    public Result write(String stream, Instant keyTime, String request, EncodedRecords records, Runnable beforeEachCreate) {
+        return write(stream, keyTime, request, records, null, beforeEachCreate);
+    }
+
+    /**
+     * @param position         the committed position the page was read from: the layout it records is used
+     *                         when an earlier pass wrote this request's first object there
      * @param beforeEachCreate run before every object is created: the caller's proof that it may still
      *                         write (it throws when the pass was fenced out)
      */
-    public Result write(String stream, Instant keyTime, String request, EncodedRecords records, Runnable beforeEachCreate) {
+    public Result write(String stream, Instant keyTime, String request, EncodedRecords records, ObjectNode position,
+                        Runnable beforeEachCreate) {
+        ObjectKeys keys = this.keys;
+        NdjsonEncoder encoder = this.encoder;
+        String recorded = position == null ? null : position.path(LAYOUT).asText(null);
+        if (recorded != null && !recorded.equals(keys.layout())) {
+            ObjectKeys earlier = ObjectKeys.ofLayout(recorded);
+            if (writtenBefore(earlier.of(stream, keyTime, request, 1))) {
+                // Written before the settings changed: the chain carries on as it began.
+                keys = earlier;
+                encoder = new NdjsonEncoder(earlier.gzip());
+                records = encoder.repack(records.content(), i -> true);
+            }
+        }
         String first = keys.of(stream, keyTime, request, 1);
         beforeEachCreate.run();
         if (sink.create(first, records.content())) return new Result(records.count(), 0, List.of());
@@ -94,6 +128,26 @@ public final class WriteOnceObjects {
                     + "); it is left as it is", e);
         }
         return true;
+    }
+
+    /** Whether an object exists under a layout of earlier settings; one this pass may not read was not written by it either. */
+    private boolean writtenBefore(String key) {
+        Optional<InputStream> object;
+        try {
+            object = sink.open(key);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot tell whether %s was written before the settings changed (%s); writing under the current ones",
+                    key, e.getMessage());
+            return false;
+        }
+        object.ifPresent(o -> {
+            try {
+                o.close();
+            } catch (java.io.IOException ignored) {
+                // Only its existence was asked.
+            }
+        });
+        return object.isPresent();
     }
 
     private static IllegalStateException unreadable(String key) {

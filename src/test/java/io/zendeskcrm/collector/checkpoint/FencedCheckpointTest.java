@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.checkpoint;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.support.BothBackends;
+import io.zendeskcrm.collector.support.IgnoringConditionalWrites;
 import io.zendeskcrm.collector.support.RacingStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -121,5 +122,94 @@ class FencedCheckpointTest {
         assertEquals(5, n[0], "five attempts");
         busy.commit("s", at(100)); // the busy owner was never fenced out
         assertTrue(Checkpoint.parse(store.load().orElseThrow().content(), "x").ownedBy("busy"));
+    }
+
+    /** A position whose overlap holds {@code pages} pages of 1000 ids, one second per page. */
+    static ObjectNode window(int pages) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode().put("watermark", "2026-11-20T11:00:00Z");
+        ObjectNode recent = p.putObject("recent");
+        for (int page = 0; page < pages; page++) {
+            var ids = recent.putArray(java.time.Instant.parse("2026-11-20T11:55:00Z").plusSeconds(page).toString());
+            for (int i = 0; i < 1000; i++) ids.add(String.valueOf(10_000_000 + page * 1000 + i));
+        }
+        return p;
+    }
+
+    /**
+     * The overlap's ids live in segments beside the document: each commit adds one segment with the ids its
+     * page added; a commit that drops ids compacts what is left into one segment and deletes the others,
+     * after the document stopped listing them; another pass reads the same ids back.
+     */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void theOverlapsIdsAreKeptInSegmentsThatAPageOnlyAddsTo(Supplier<CheckpointStore> s) {
+        CheckpointStore store = s.get();
+        CheckpointParts parts = store.parts().orElseThrow();
+        FencedCheckpoint mine = FencedCheckpoint.takeOver(store, "mine");
+        for (int pages = 1; pages <= 3; pages++) mine.commit("audit_logs", window(pages));
+        List<String> listed = listed(store);
+        assertEquals(3, listed.size(), listed.toString());
+        assertTrue(parts.read(listed.get(2)).orElseThrow().length < 20_000, "the third segment holds the third page's ids only");
+        assertTrue(store.load().orElseThrow().content().length < 1_000, "the document lists segments, no ids");
+
+        // The window closes: only the last page's second is left.
+        ObjectNode closed = window(3);
+        ((ObjectNode) closed.get("recent")).remove(List.of("2026-11-20T11:55:00Z", "2026-11-20T11:55:01Z"));
+        mine.commit("audit_logs", closed);
+        List<String> compacted = listed(store);
+        assertEquals(1, compacted.size());
+        for (String old : listed) assertTrue(parts.read(old).isEmpty(), old + " is deleted once no longer listed");
+
+        FencedCheckpoint next = FencedCheckpoint.takeOver(store, "next");
+        assertEquals(closed, next.position("audit_logs").orElseThrow());
+        next.commit("audit_logs", closed);
+        assertEquals(compacted, listed(store), "an unchanged position writes nothing");
+    }
+
+    /** A segment written by a pass that died before its commit is listed by nothing; a listed one that is missing is named. */
+    @ParameterizedTest
+    @MethodSource("stores")
+    void anUnlistedSegmentIsHarmlessAndAMissingListedOneIsNamed(Supplier<CheckpointStore> s) {
+        CheckpointStore store = s.get();
+        CheckpointParts parts = store.parts().orElseThrow();
+        FencedCheckpoint.takeOver(store, "first").commit("audit_logs", window(1));
+        parts.create("recent/audit_logs/99-1.json", "{\"2026-11-20T11:55:00Z\":[\"666\"]}".getBytes());
+        assertEquals(window(1), FencedCheckpoint.takeOver(store, "second").position("audit_logs").orElseThrow());
+
+        String listed = listed(store).get(0);
+        parts.delete(listed);
+        CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class,
+                () -> FencedCheckpoint.takeOver(store, "third").position("audit_logs"));
+        assertTrue(e.getMessage().contains(parts.location(listed)) && e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    static List<String> listed(CheckpointStore store) {
+        List<String> out = new java.util.ArrayList<>();
+        Checkpoint.parse(store.load().orElseThrow().content(), "x").position("audit_logs").orElseThrow()
+                .get("recent_segments").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** A store that accepts If-None-Match and ignores it is refused at its first use, in one line naming where; nothing is left. */
+    @org.junit.jupiter.api.Test
+    void aStoreThatIgnoresConditionalWritesIsRefusedAtItsFirstUse() {
+        String bucket = BothBackends.newBucket("ignoring");
+        CheckpointStore store = new S3CheckpointStore(new IgnoringConditionalWrites(BothBackends.s3()), bucket, "zendesk/crm-state/state.json");
+        ConditionalWritesIgnoredException e = assertThrows(ConditionalWritesIgnoredException.class, () -> FencedCheckpoint.takeOver(store, "p"));
+        assertTrue(e.getMessage().startsWith("the store at s3://" + bucket + "/zendesk/crm-state/state.json.d/conditional-write-check/p"
+                + " (endpoint http://127.0.0.1:") && e.getMessage().contains("ignores conditional writes"), e.getMessage());
+        assertEquals(List.of(), new io.zendeskcrm.collector.support.Bucket(BothBackends.s3(), bucket).keys(""), "no checkpoint, no probe left");
+    }
+
+    /** A store that enforces them passes, leaves only the checkpoint, and is not checked again once it has one. */
+    @org.junit.jupiter.api.Test
+    void aStoreThatEnforcesConditionalWritesIsCheckedOnceAndKeepsNoProbe() {
+        String bucket = BothBackends.newBucket("enforcing");
+        CheckpointStore store = new S3CheckpointStore(BothBackends.s3(), bucket, "zendesk/crm-state/state.json");
+        FencedCheckpoint.takeOver(store, "first");
+        assertEquals(List.of("zendesk/crm-state/state.json"), new io.zendeskcrm.collector.support.Bucket(BothBackends.s3(), bucket).keys(""));
+        // Once the checkpoint exists the store is trusted: even one that would now ignore the headers is not probed.
+        FencedCheckpoint.takeOver(new S3CheckpointStore(new IgnoringConditionalWrites(BothBackends.s3()), bucket,
+                "zendesk/crm-state/state.json"), "second");
     }
 }

@@ -26,7 +26,7 @@ class WriteOnceObjectsTest {
     static final NdjsonEncoder ENCODER = new NdjsonEncoder(true);
     static Stream<Supplier<RecordSink>> sinks() {
         return Stream.of(
-                () -> new S3Sink(BothBackends.s3(), BothBackends.newBucket("once"), true),
+                () -> new S3Sink(BothBackends.s3(), BothBackends.newBucket("once")),
                 () -> new LocalDirectorySink(BothBackends.newDirectory("once")));
     }
 
@@ -139,6 +139,57 @@ class WriteOnceObjectsTest {
         assertEquals(List.of("{\"id\":3,\"created_at\":\"2026-11-20T11:00:03Z\"}"),
                 again.elsewhere().stream().map(Object::toString).toList(), "the head of record 3, without its body");
         assertEquals(List.of(9), ids(stored, KEYS.of("audit_logs", KEY_TIME, "r", 2)));
+    }
+
+    static List<ObjectNode> audits(boolean timestamp, int... ids) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (int id : ids) {
+            ObjectNode r = JsonNodeFactory.instance.objectNode();
+            if (id > 0) r.put("id", id);
+            r.put("created_at", "2026-11-20T11:00:0" + Math.abs(id) + "+01:00");
+            if (timestamp) r.put("timestamp", "2026-11-20T10:00:0" + Math.abs(id) + "Z");
+            out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * A pass died between writing a page and committing it; S3_PREFIX, OUTPUT_COMPRESSION or ADD_TIMESTAMP
+     * changed before the rerun. The rerun finds what was written (by the layout recorded in the request's
+     * position, the gzip magic bytes, identities without `timestamp`) and writes none of it again; a record
+     * new on the page carries the chain on where it began.
+     */
+    @ParameterizedTest
+    @MethodSource("sinks")
+    void aSettingChangedBetweenACrashAndTheRerunWritesNothingTwice(Supplier<RecordSink> s) {
+        RecordSink sink = s.get();
+        WriteOnceObjects before = new WriteOnceObjects(sink, KEYS, ENCODER);
+        ObjectNode request = before.laidOut(JsonNodeFactory.instance.objectNode().put("cursor", "c1"));
+        // Record -4 has no id: it is known by its content.
+        before.write("audit_logs", KEY_TIME, "r", ENCODER.encode(audits(true, 1, 2, -4)), request, () -> { });
+
+        NdjsonEncoder plain = new NdjsonEncoder(false);
+        WriteOnceObjects otherPrefix = new WriteOnceObjects(sink, new ObjectKeys("zendesk/moved", ".ndjson.gz"), ENCODER);
+        WriteOnceObjects uncompressed = new WriteOnceObjects(sink, new ObjectKeys("zendesk/crm", ".ndjson"), plain);
+        for (WriteOnceObjects after : List.of(before, otherPrefix, uncompressed)) { // ADD_TIMESTAMP alone, then each setting
+            WriteOnceObjects.Result again = after.write("audit_logs", KEY_TIME, "r", plain.encode(audits(false, 1, 2, -4)), request, () -> { });
+            assertEquals(0, again.written());
+            assertEquals(3, again.alreadyThere());
+        }
+        assertTrue(sink.read(new ObjectKeys("zendesk/moved", ".ndjson.gz").of("audit_logs", KEY_TIME, "r", 1)).isEmpty());
+        assertTrue(sink.read(new ObjectKeys("zendesk/crm", ".ndjson").of("audit_logs", KEY_TIME, "r", 1)).isEmpty());
+
+        // A late record on the re-read page goes on in the chain's own layout and compression.
+        WriteOnceObjects.Result late = uncompressed.write("audit_logs", KEY_TIME, "r", plain.encode(audits(false, 1, 2, 3, -4)), request, () -> { });
+        assertEquals(1, late.written());
+        assertEquals(List.of(3), ids(sink, KEYS.of("audit_logs", KEY_TIME, "r", 2)), "gzip, under the first prefix");
+
+        // A request that no pass wrote before the change goes where the settings now say.
+        ObjectNode fresh = before.laidOut(JsonNodeFactory.instance.objectNode().put("cursor", "c2"));
+        assertEquals(1, uncompressed.write("audit_logs", KEY_TIME, "r2", plain.encode(audits(false, 5)), fresh, () -> { }).written());
+        assertEquals(List.of("{\"id\":5,\"created_at\":\"2026-11-20T11:00:05+01:00\"}"),
+                plain.unpack(sink.read(new ObjectKeys("zendesk/crm", ".ndjson").of("audit_logs", KEY_TIME, "r2", 1)).orElseThrow()));
+        assertEquals("zendesk/crm/*.ndjson", uncompressed.laidOut(fresh).get("object_layout").asText());
     }
 
     @org.junit.jupiter.api.Test
