@@ -3,6 +3,7 @@ package io.zendeskcrm.collector.checkpoint;
 import java.util.Optional;
 import io.zendeskcrm.collector.sink.S3Failure;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -60,6 +61,11 @@ public final class S3CheckpointStore implements CheckpointStore {
             // caller tells by the owner); 409: a concurrent conditional write to the same key.
             if (e.statusCode() != 412 && e.statusCode() != 409) throw e;
             throw new CheckpointConflictException(location());
+        } catch (SdkClientException e) {
+            // No answer, after the SDK's own retries: a server that refuses a conditional write before reading
+            // its body (412) breaks the pipe the body is sent on, and a write can land before its answer is
+            // lost. Either way the caller re-reads and decides by the owner, as after a 412.
+            throw new CheckpointConflictException(location());
         }
     }
 
@@ -84,6 +90,10 @@ public final class S3CheckpointStore implements CheckpointStore {
                 return true;
             } catch (S3Exception e) {
                 if (e.statusCode() == 412) return false;
+                throw S3Failure.of(e, bucket, part);
+            } catch (SdkClientException e) {
+                // No answer (see commit): a part that is there now was there, or is this write's.
+                if (read(name).isPresent()) return false;
                 throw S3Failure.of(e, bucket, part);
             } catch (SdkException e) {
                 throw S3Failure.of(e, bucket, part);

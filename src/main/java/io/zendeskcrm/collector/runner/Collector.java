@@ -118,8 +118,7 @@ public class Collector {
         List<ZendeskStream> streams = settings.resources().stream()
                 .map(name -> Streams.create(name, client, settings, encoder)).toList();
         ObjectKeys keys = new ObjectKeys(settings.prefix(), settings.compression().extension);
-        RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
-                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow()));
+        RecordSink sink = sink(settings, region);
         RunSummary summary = new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
                 .knowing(AlreadyStored.finder(sink, settings.prefix(), encoder))
@@ -173,6 +172,12 @@ public class Collector {
                                     credentials.secret(Credentials.REFRESH_TOKEN))
                             : null);
         };
+    }
+
+    /** Where objects go: OUTPUT_DIR, or the bucket. */
+    private RecordSink sink(Settings settings, Optional<Region> region) {
+        return settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
+                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow()));
     }
 
     /** A compare-and-swap object store for the checkpoint (or the OAuth refresh token) at {@code key}. */
@@ -247,9 +252,7 @@ public class Collector {
         ZendeskClient client = new ZendeskClient(restClient(settings, ZendeskApi.class), requests,
                 authorizer(settings, region, requests), settings.credentials().describe());
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);
-        RecordSink sink = settings.outputDir().<RecordSink>map(LocalDirectorySink::new)
-                .orElseGet(() -> new S3Sink(s3(settings, region.orElseThrow()), settings.bucket().orElseThrow(),
-                        settings.compression() == Settings.Compression.GZIP));
+        RecordSink sink = sink(settings, region);
         return new Reconciliation(settings, client, sink, store(settings, region, settings.stateKey()), encoder, clock, deadline)
                 .run(request);
     }

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,9 +49,29 @@ public final class S3Sink implements RecordSink {
                 // and finds its own records there, so nothing is written twice.
                 if (e.statusCode() == 412) return false;
                 if (e.statusCode() != 409 || attempt == CONFLICT_ATTEMPTS) throw S3Failure.of(e, bucket, key);
+            } catch (SdkClientException e) {
+                // No answer after the SDK's retries: a server that refuses a create-only write (412) before
+                // reading its body breaks the pipe it is sent on, and a write can land before its answer is
+                // lost. An object there now is taken, as after a 412: the caller compares what it holds.
+                if (exists(key)) return false;
+                throw S3Failure.of(e, bucket, key);
             } catch (SdkException e) {
                 throw S3Failure.of(e, bucket, key);
             }
+        }
+    }
+
+    private boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) return false;
+            throw S3Failure.of(e, bucket, key);
+        } catch (SdkException e) {
+            throw S3Failure.of(e, bucket, key);
         }
     }
 
