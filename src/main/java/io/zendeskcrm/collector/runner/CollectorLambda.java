@@ -13,7 +13,7 @@ import jakarta.inject.Named;
  * are write-once.
  */
 @Named("collector")
-public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummary> {
+public class CollectorLambda implements RequestHandler<ScheduledEvent, Object> {
 
     @Inject
     Collector collector;
@@ -22,7 +22,12 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
     SummaryLog summaryLog;
 
     @Override
-    public RunSummary handleRequest(ScheduledEvent event, Context context) {
+    public Object handleRequest(ScheduledEvent event, Context context) {
+        if (event != null && Boolean.TRUE.equals(event.check())) {
+            // {"check": true}: the check's lines as the invocation's result, nothing collected; a failed check is
+            // an answer, not a failed invocation (no retry, no dead letter).
+            return collector.check(remaining(context));
+        }
         RunSummary summary = context != null && context.getRemainingTimeInMillis() > 0
                 ? collector.runWithin(java.time.Duration.ofMillis(context.getRemainingTimeInMillis()))
                 : collector.run();
@@ -31,6 +36,11 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, RunSummar
         RunMetrics.emf(summary, function, java.time.Instant.now()).forEach(System.out::println);
         if (!summary.ok()) throw new CollectionFailedException(summary.failures());
         return summary;
+    }
+
+    private static java.util.Optional<java.time.Duration> remaining(Context context) {
+        return context != null && context.getRemainingTimeInMillis() > 0
+                ? java.util.Optional.of(java.time.Duration.ofMillis(context.getRemainingTimeInMillis())) : java.util.Optional.empty();
     }
 
     /** The invocation's error: the failed streams' messages. */
