@@ -92,7 +92,10 @@ public class Main implements QuarkusApplication {
             }
             case CHECK -> {
                 CheckReport report = collector.check(Optional.empty());
-                report.lines().forEach(System.out::println);
+                // UTF-8 whatever the locale says: with LANG unset the JVM would print the marks as '?'.
+                java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                report.lines().forEach(out::println);
                 return report.exitStatus();
             }
             case RECONCILE -> {

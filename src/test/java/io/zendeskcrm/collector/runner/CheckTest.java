@@ -205,10 +205,10 @@ class CheckTest extends CollectorComponentTest {
     }
 
     @Test
-    void aLambdaTestEventChecksAndReturnsTheLines() {
+    void aLambdaTestEventChecksAndReturnsTheLines() throws Exception {
         serveFake();
 
-        RestAssured.given().contentType("application/json").body("{\"check\": true}")
+        RestAssured.given().contentType("application/json").body(java.nio.file.Files.readString(java.nio.file.Path.of("deploy/events/check.json")))
                 .when().post("http://" + ConfigProvider.getConfig().getValue("quarkus-internal.aws-lambda.test-api", String.class))
                 .then().statusCode(200)
                 .body("ok", equalTo(true))
