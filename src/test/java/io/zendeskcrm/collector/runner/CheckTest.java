@@ -205,6 +205,46 @@ class CheckTest extends CollectorComponentTest {
     }
 
     @Test
+    void aStoredAccessTokenStillValidIsUsedWithoutRefreshing() throws Exception {
+        serveFake();
+        String access = fake.issueAccessToken(Duration.ofHours(2));
+        String seedSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(FakeZendesk.SEED_REFRESH_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        byte[] state = ("{\"version\":2,\"refresh_token\":\"" + FakeZendesk.SEED_REFRESH_TOKEN + "\",\"seed_sha256\":\"" + seedSha
+                + "\",\"access_token\":\"" + access + "\",\"access_token_renew_at\":\"" + clock.instant().plus(Duration.ofHours(1))
+                + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bucket.put("zendesk/crm-state/oauth.json", state);
+
+        CheckReport report = check("AUTH_MODE", "oauth_refresh_token", "ZENDESK_OAUTH_CLIENT_ID", FakeZendesk.CLIENT_ID,
+                "ZENDESK_OAUTH_CLIENT_SECRET", FakeZendesk.CLIENT_SECRET, "ZENDESK_OAUTH_REFRESH_TOKEN", FakeZendesk.SEED_REFRESH_TOKEN,
+                "ZENDESK_EMAIL", null, "ZENDESK_API_TOKEN", null);
+
+        assertTrue(report.ok(), report.lines().toString());
+        report.lines().forEach(l -> assertTrue(l.startsWith("✔ "), l));
+        assertEquals("✔ OAuth state: s3://zendesk-logs/zendesk/crm-state/oauth.json read and may be written", line(report, "OAuth state"));
+        assertEquals(0, fake.refreshes());
+        assertEquals(List.of("zendesk/crm-state/oauth.json"), bucket.keys(""));
+        assertTrue(java.util.Arrays.equals(state, bucket.bytes("zendesk/crm-state/oauth.json")), "the stored OAuth state is untouched");
+    }
+
+    @Test
+    void anOutputDirThatIsAFileIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        serveFake();
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("out"), "x");
+
+        CheckReport good = check("OUTPUT_DIR", dir.resolve("logs").toString(), "S3_BUCKET", null);
+        CheckReport bad = check("OUTPUT_DIR", file.toString(), "S3_BUCKET", null);
+
+        assertTrue(good.ok(), good.lines().toString());
+        assertEquals("✔ OUTPUT_DIR: " + dir.resolve("logs") + " and the checkpoint's folder " + dir.resolve("logs/zendesk/crm-state")
+                + " are writable", line(good, "OUTPUT_DIR"));
+        try (var files = java.nio.file.Files.walk(dir.resolve("logs"))) {
+            assertEquals(0, files.filter(java.nio.file.Files::isRegularFile).count(), "the test files are deleted");
+        }
+        assertEquals("✘ OUTPUT_DIR: OUTPUT_DIR (" + file + ") is not a directory: a file of that name exists", line(bad, "OUTPUT_DIR"));
+    }
+
+    @Test
     void aLambdaTestEventChecksAndReturnsTheLines() throws Exception {
         serveFake();
 
