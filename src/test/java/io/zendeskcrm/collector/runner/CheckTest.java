@@ -228,6 +228,26 @@ class CheckTest extends CollectorComponentTest {
     }
 
     @Test
+    void theOAuthStateIsProbedUnderItsKmsKeyWithAWriteThatCannotLand() {
+        serveFake();
+        try (RecordingS3Proxy s3 = new RecordingS3Proxy(CollectorTestResources.s3())) {
+            CheckReport report = check("AWS_ENDPOINT_URL_S3", s3.url(), "AUTH_MODE", "oauth_refresh_token",
+                    "ZENDESK_OAUTH_CLIENT_ID", FakeZendesk.CLIENT_ID, "ZENDESK_OAUTH_CLIENT_SECRET", FakeZendesk.CLIENT_SECRET,
+                    "ZENDESK_OAUTH_REFRESH_TOKEN", FakeZendesk.SEED_REFRESH_TOKEN, "ZENDESK_EMAIL", null, "ZENDESK_API_TOKEN", null,
+                    "OAUTH_STATE_KMS_KEY_ID", "alias/collector-oauth");
+
+            assertTrue(line(report, "OAuth state").startsWith("✔ OAuth state: s3://zendesk-logs/zendesk/crm-state/oauth.json"
+                    + " (KMS key alias/collector-oauth) (none stored yet) may be written"), report.lines().toString());
+            var puts = s3.puts("zendesk-logs/zendesk/crm-state/oauth.json");
+            assertEquals(1, puts.size());
+            assertEquals("aws:kms", puts.get(0).getHeader("x-amz-server-side-encryption"));
+            assertEquals("alias/collector-oauth", puts.get(0).getHeader("x-amz-server-side-encryption-aws-kms-key-id"));
+            assertEquals("\"00000000000000000000000000000000\"", puts.get(0).getHeader("If-Match"));
+        }
+        nothingWritten();
+    }
+
+    @Test
     void anOutputDirThatIsAFileIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         serveFake();
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("out"), "x");
