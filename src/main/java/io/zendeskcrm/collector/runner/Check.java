@@ -83,7 +83,7 @@ final class Check {
     private void zendesk(Settings settings, Optional<Region> region, Deadline deadline, List<Line> lines) {
         RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, new RequestStats(), clock, deadline,
                 new RatePacer(settings.rateLimitReservePercent()));
-        String base = "Zendesk (" + settings.zendeskBaseUrl() + ")";
+        String base = "Zendesk (" + Settings.shown(settings.zendeskBaseUrl().toString()) + ")";
         String credentials = "credentials";
         Authorizer authorizer;
         try {
