@@ -157,7 +157,7 @@ public class Collector {
     }
 
     /** How requests are signed, from AUTH_MODE. */
-    private Authorizer authorizer(Settings settings, Optional<Region> region, RetryingRequests requests) {
+    Authorizer authorizer(Settings settings, Optional<Region> region, RetryingRequests requests) {
         Credentials credentials = settings.credentials();
         return switch (credentials.mode()) {
             case TOKEN -> Authorizer.fixed("Basic " + Base64.getEncoder().encodeToString(
@@ -187,7 +187,7 @@ public class Collector {
     }
 
     /** Where the rotated refresh token is kept: in S3 under SSE-KMS when OAUTH_STATE_KMS_KEY_ID names a key. */
-    private CheckpointStore oauthStateStore(Settings settings, Optional<Region> region) {
+    CheckpointStore oauthStateStore(Settings settings, Optional<Region> region) {
         Credentials credentials = settings.credentials();
         if (settings.outputDir().isPresent() || credentials.oauthStateKmsKeyId().isEmpty()) {
             return store(settings, region, credentials.oauthStateKey());
@@ -197,7 +197,7 @@ public class Collector {
     }
 
     /** REST clients hold connection pools: one per API, base URL and timeout for the life of the process. */
-    private <T> T restClient(Settings settings, Class<T> api) {
+    <T> T restClient(Settings settings, Class<T> api) {
         String key = api.getName() + " " + settings.zendeskBaseUrl() + " " + settings.httpTimeout();
         return api.cast(restClients.computeIfAbsent(key, k -> QuarkusRestClientBuilder.newBuilder()
                 .baseUri(settings.zendeskBaseUrl())
@@ -213,7 +213,7 @@ public class Collector {
      * fails a share of uploads on the first attempt, which turns conditional checkpoint writes into
      * ambiguous 412s and costs retries.
      */
-    private synchronized S3Client s3(Settings settings, Region region) {
+    synchronized S3Client s3(Settings settings, Region region) {
         String identity = settings.s3Endpoint().map(Object::toString).orElse("") + " " + region.id();
         if (s3 == null || !identity.equals(s3Identity)) {
             if (s3 != null) s3.close();
@@ -255,6 +255,11 @@ public class Collector {
         RecordSink sink = sink(settings, region);
         return new Reconciliation(settings, client, sink, store(settings, region, settings.stateKey()), encoder, clock, deadline)
                 .run(request);
+    }
+
+    /** {@code check} with the settings from the environment: what a first run needs, verified without collecting. */
+    public CheckReport check(Optional<Duration> invocationRemaining) {
+        return new Check(this, clock, sleeper).run(() -> Settings.load(Collector::config), invocationRemaining);
     }
 
     /** Where the checkpoint of these settings lives, for messages. */

@@ -31,6 +31,11 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, Object> {
     @Override
     public Object handleRequest(ScheduledEvent event, Context context) {
         if (event != null && event.reconcile() != null) return reconcile(event.reconcile(), context);
+        if (event != null && Boolean.TRUE.equals(event.check())) {
+            // {"check": true}: the check's lines as the invocation's result, nothing collected; a failed check is
+            // an answer, not a failed invocation (no retry, no dead letter).
+            return collector.check(remaining(context));
+        }
         RunSummary summary = context != null && context.getRemainingTimeInMillis() > 0
                 ? collector.runWithin(java.time.Duration.ofMillis(context.getRemainingTimeInMillis()))
                 : collector.run();
@@ -46,9 +51,7 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, Object> {
      * could not be checked (or ran out of time), not for discrepancies, which the metrics and alarm show.
      */
     private ReconcileReport reconcile(ScheduledEvent.Reconcile event, Context context) {
-        java.util.Optional<java.time.Duration> remaining = context != null && context.getRemainingTimeInMillis() > 0
-                ? java.util.Optional.of(java.time.Duration.ofMillis(context.getRemainingTimeInMillis())) : java.util.Optional.empty();
-        ReconcileReport report = collector.reconcile(ReconcileRequest.parse(event.arguments(), clock.instant()), remaining);
+        ReconcileReport report = collector.reconcile(ReconcileRequest.parse(event.arguments(), clock.instant()), remaining(context));
         System.out.println(report.toJson());
         String function = context != null && context.getFunctionName() != null ? context.getFunctionName() : "local";
         ReconcileMetrics.emf(report, function, clock.instant()).forEach(System.out::println);
@@ -57,6 +60,11 @@ public class CollectorLambda implements RequestHandler<ScheduledEvent, Object> {
                     .map(StreamReport::error).collect(java.util.stream.Collectors.joining("; ")));
         }
         return report;
+    }
+
+    private static java.util.Optional<java.time.Duration> remaining(Context context) {
+        return context != null && context.getRemainingTimeInMillis() > 0
+                ? java.util.Optional.of(java.time.Duration.ofMillis(context.getRemainingTimeInMillis())) : java.util.Optional.empty();
     }
 
     /** The invocation's error: the failed streams' messages. */

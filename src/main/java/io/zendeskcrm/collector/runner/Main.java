@@ -26,10 +26,13 @@ public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final String USAGE = """
-            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | reconcile ... | --help]
+            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | check | reconcile ... | --help]
               (the jar loads its libraries from the lib/ directory beside it)
               once    run one pass, print a JSON summary on stdout; exit 0 on success, 1 when a stream failed,
                       2 on a configuration error
+              check   verify, without collecting, what a first run needs (settings, Zendesk, credentials, each stream,
+                      the clock, the bucket or OUTPUT_DIR): one line per item, ✔ or ✘ with the fix; exit 0 when all
+                      pass, 1 otherwise
               reconcile --since <time> [--until <time>] [--repair]
                       compare what Zendesk holds for the period with the bucket, print one JSON line; exit 0 when
                       nothing is missing (after repair) or duplicated, 3 when something is, 1 when a stream failed,
@@ -86,6 +89,14 @@ public class Main implements QuarkusApplication {
                     return stop.exitCode();
                 }
                 return summary.ok() ? 0 : EXIT_FAILED;
+            }
+            case CHECK -> {
+                CheckReport report = collector.check(Optional.empty());
+                // UTF-8 whatever the locale says: with LANG unset the JVM would print the marks as '?'.
+                java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                report.lines().forEach(out::println);
+                return report.exitStatus();
             }
             case RECONCILE -> {
                 return reconcile(List.of(args).subList(1, args.length));

@@ -9,6 +9,8 @@ public enum RunMode {
     ONCE,
     /** {@code reconcile --since ...}: what Zendesk holds against the bucket, one JSON line on stdout. */
     RECONCILE,
+    /** {@code check}: what a first run needs, verified without collecting; one line per item. */
+    CHECK,
     /** No argument outside Lambda: a pass on every {@code SCHEDULE} tick until stopped. */
     SCHEDULE,
     /** Inside Lambda (the native bootstrap starts with no argument): only serve invocations. */
@@ -27,6 +29,7 @@ public enum RunMode {
         if (List.of(args).stream().anyMatch(HELP_ARGUMENTS::contains)) return HELP;
         if (args.length == 1 && args[0].equals("once")) return ONCE;
         if (args.length > 0 && args[0].equals("reconcile")) return RECONCILE;
+        if (args.length == 1 && args[0].equals("check")) return CHECK;
         if (args.length > 0) return USAGE;
         return lambdaRuntimeApi != null && !lambdaRuntimeApi.isBlank() ? LAMBDA : SCHEDULE;
     }
@@ -36,10 +39,10 @@ public enum RunMode {
         return of(args, Collector.config("AWS_LAMBDA_RUNTIME_API").orElse(null));
     }
 
-    /** The first argument that is not understood (a second {@code once} is one), for the usage error. */
+    /** The first argument that is not understood (a second {@code once} or {@code check} is one), for the usage error. */
     static String unknownArgument(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            if (!(i == 0 && args[i].equals("once"))) return args[i];
+            if (!(i == 0 && (args[i].equals("once") || args[i].equals("check")))) return args[i];
         }
         throw new IllegalArgumentException("every argument is understood");
     }

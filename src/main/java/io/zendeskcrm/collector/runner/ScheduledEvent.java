@@ -7,12 +7,13 @@ import java.util.List;
 
 /**
  * The EventBridge (Scheduler) event that invokes the function; only logged, never needed, except
- * {@code reconcile}: when present the invocation reconciles instead of collecting.
+ * {@code reconcile}: when present the invocation reconciles instead of collecting. A test event
+ * {@code {"check": true}} asks for {@code check} instead of a pass.
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ScheduledEvent(String id, @JsonProperty("detail-type") String detailType, String source, String time,
-                             List<String> resources, Reconcile reconcile) {
+                             List<String> resources, Reconcile reconcile, Boolean check) {
 
     /**
      * {@code {"reconcile": {"since": "3d", "repair": true}}}: the command line's {@code --since},

@@ -85,6 +85,15 @@ public final class RefreshTokenVault {
     }
 
     /**
+     * The stored access token when it may be used now, read without refreshing: a check must not rotate the
+     * refresh token (a refresh whose answer is lost would leave no usable one).
+     */
+    public Optional<String> storedAccessToken(Instant now) {
+        State state = load();
+        return state.accessUsableAt(now, null) ? Optional.of(state.accessToken()) : Optional.empty();
+    }
+
+    /**
      * Stores {@code state}, whose refresh token Zendesk has just issued, over whatever is stored: a
      * refresh token can only be exchanged once and only the pass that got the answer knows the new one,
      * so a stored token other than this one is an older, already retired one. One write, plus one more

@@ -33,7 +33,8 @@ class TemplatePolicyTest {
                 "ReadZendeskCredential", "ReadZendeskRefreshTokenSeed", "ReadAndStoreRotatedRefreshToken",
                 "DecryptZendeskCredential", "ReportFailedInvocations", "WriteOwnLogStreams", "InvokeCollector", "DeadLetter",
                 "ReadLogObjects", "ListLogObjects", "LocateBucket", "NeverReadOAuthState", "DenyInsecureTransport",
-                "AccountAdministersTheKeyOnly", "FunctionUsesTheKeyForTheOAuthState", "OnlyTheFunctionReadsOrWritesTheOAuthState")),
+                "AccountAdministersTheKeyOnly", "FunctionUsesTheKeyForTheOAuthState", "OnlyTheFunctionReadsOrWritesTheOAuthState",
+                "CheckConditionalWritesOnAProbe")),
                 sids.toString());
         assertEquals(2, statements.stream().filter(s -> s.sid().equals("ReadZendeskRefreshTokenSeed")).count(),
                 "the SSM and the Secrets Manager variant, from an !If inside an !If");

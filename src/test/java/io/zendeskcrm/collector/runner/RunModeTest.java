@@ -21,6 +21,9 @@ class RunModeTest {
     void onceIsOnePassAndAnythingElseIsAUsageError() {
         assertEquals(RunMode.ONCE, RunMode.of(new String[] {"once"}, null));
         assertEquals(RunMode.ONCE, RunMode.of(new String[] {"once"}, "127.0.0.1:9001"));
+        assertEquals(RunMode.CHECK, RunMode.of(new String[] {"check"}, null));
+        assertEquals(RunMode.USAGE, RunMode.of(new String[] {"check", "now"}, null));
+        assertEquals("now", RunMode.unknownArgument(new String[] {"check", "now"}));
         assertEquals(RunMode.USAGE, RunMode.of(new String[] {"twice"}, null));
         assertEquals(RunMode.USAGE, RunMode.of(new String[] {"once", "more"}, null));
         assertEquals(RunMode.USAGE, RunMode.of(new String[] {"--once"}, "127.0.0.1:9001"));

@@ -58,6 +58,13 @@ public final class RecordingS3Proxy implements AutoCloseable {
                         .withBody("<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>")));
     }
 
+    /** From now on every PUT of the object ({@code bucket/key}) is denied (403 AccessDenied), as by a role without s3:PutObject on it. */
+    public void denyPuts(String bucketAndKey) {
+        proxy.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/" + bucketAndKey))
+                .atPriority(1).willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/xml")
+                        .withBody("<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>")));
+    }
+
     /** PUTs reach S3 again. */
     public void healPuts() {
         proxy.resetMappings();
