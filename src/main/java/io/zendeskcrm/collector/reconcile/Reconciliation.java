@@ -14,6 +14,7 @@ import io.zendeskcrm.collector.zendesk.Streams;
 import io.zendeskcrm.collector.zendesk.TicketStream;
 import io.zendeskcrm.collector.zendesk.TimestampField;
 import io.zendeskcrm.collector.zendesk.WindowedStream;
+import io.zendeskcrm.collector.zendesk.ZendeskTime;
 import io.zendeskcrm.collector.zendesk.ZendeskClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,10 +116,13 @@ public final class Reconciliation {
     /** The stream read back with the collector's own requests: windows for the logs, the cursor export for tickets. */
     private ZendeskRecords zendesk(String name, RecordIdentity identity, Instant since) {
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
+        // The windows end where reconcile says (a day's end, the checkpoint), not at Zendesk's present: a
+        // clock that no answer moves keeps them there.
+        ZendeskTime fixedEnds = new ZendeskTime(clock);
         return switch (name) {
-            case AuditLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, client.zendeskTime(), AuditLogStream.ENDPOINT,
+            case AuditLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, fixedEnds, AuditLogStream.ENDPOINT,
                     settings.lookback(), from, settings.auditLogOverlap(), Duration.ZERO, timestamp, encoder), encoder, clock, deadline);
-            case AccessLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, client.zendeskTime(),
+            case AccessLogStream.NAME -> ZendeskRecords.windowed(from -> new WindowedStream(client, fixedEnds,
                     AccessLogStream.endpoint(settings.accessLogPageSize()), settings.lookback(), from, settings.accessLogOverlap(),
                     Duration.ZERO, timestamp, encoder), encoder, clock, deadline);
             default -> ZendeskRecords.export(new TicketStream(client, settings.lookback(), since, timestamp, encoder),

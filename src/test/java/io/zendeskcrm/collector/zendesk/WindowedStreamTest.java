@@ -317,8 +317,8 @@ class WindowedStreamTest {
         Page third = access.page(second.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
                 + links.apply("filter[after]", "another") + "}"));
         assertEquals("filter[after]", third.next().get("after_parameter").asText(), "a link that carries another cursor says nothing");
-        Page malformed = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c3\"}"
-                + links.apply("page%zz[after]", "c3") + "}"));
+        Page malformed = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c5\"}"
+                + links.apply("page%zz[after]", "c5") + "}"));
         assertEquals("filter[after]", malformed.next().get("after_parameter").asText(), "a malformed link says nothing");
         Page fourth = access.page(third.next(), body("{\"access_logs\":[],\"meta\":{\"has_more\":true,\"after_cursor\":\"c4\"}"
                 + links.apply("page[after]", "c4") + "}"));
