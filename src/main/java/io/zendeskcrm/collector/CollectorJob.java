@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
  */
 public final class CollectorJob {
     private static final Logger LOG = Logger.getLogger(CollectorJob.class);
+    /** In every stream's position: the time of the stream's newest record in the bucket (for its age, also when idle). */
+    static final String NEWEST_RECORD = "newest_record";
 
     private final List<ZendeskStream> streams;
     private final WriteOnceObjects objects;
@@ -44,6 +47,8 @@ public final class CollectorJob {
     private final String destination;
     private final Optional<Instant> startTime;
     private AlreadyStored.Finder alreadyStored = AlreadyStored.Finder.NONE;
+    /** Zendesk's present from the local clock's, for the freshness figures; the local clock until set. */
+    private UnaryOperator<Instant> zendeskNow = UnaryOperator.identity();
 
     /**
      * @param maxPages  pages per stream per run; 0 means no limit
@@ -64,6 +69,12 @@ public final class CollectorJob {
     /** Finds what a stream collecting again (no position, or one behind its newest object) must not write twice. */
     public CollectorJob knowing(AlreadyStored.Finder finder) {
         this.alreadyStored = finder;
+        return this;
+    }
+
+    /** Measures the freshness figures by Zendesk's clock ({@code ZendeskTime::now}) rather than the local one. */
+    public CollectorJob measuringBy(UnaryOperator<Instant> zendeskNow) {
+        this.zendeskNow = zendeskNow;
         return this;
     }
 
@@ -138,6 +149,7 @@ public final class CollectorJob {
                         + " START_TIME applies only to a stream's first run (remove the stream's position to start again)", name);
             }
             position = saved.orElseGet(() -> stream.initialPosition(started));
+            if (position.path(NEWEST_RECORD).isTextual()) counts.newest = Instant.parse(position.get(NEWEST_RECORD).asText());
             Optional<AlreadyStored> stored = alreadyStored.find(name, saved.map(stream::positionTime).orElse(null));
             stored.ifPresent(s -> LOG.infof("%s: the bucket already holds records ahead of this stream's position;"
                     + " they are not written again", name));
@@ -156,7 +168,7 @@ public final class CollectorJob {
                 }
                 boolean opened = !request.get().equals(position);
                 // A request read again keeps the object layout it was first read with; a new one records today's.
-                ObjectNode pending = opened ? objects.laidOut(request.get()) : position;
+                ObjectNode pending = opened ? withNewest(objects.laidOut(request.get()), counts.newest) : position;
                 checkpoint.commit(name, pending);
                 // Counted once its request is committed: the next pass resumes it without counting again.
                 if (opened) counts.gapSeconds += stream.gapSeconds(pending);
@@ -164,6 +176,9 @@ public final class CollectorJob {
                 Page page = stream.fetch(position, clock.instant());
                 ObjectNode next = objects.laidOut(page.next());
                 EncodedRecords records = stored.map(s -> s.withoutStored(page.records())).orElse(page.records());
+                // Once the page's object is written, every record of the page is in the bucket (or already was).
+                Instant newest = page.newest() != null && (counts.newest == null || page.newest().isAfter(counts.newest))
+                        ? page.newest() : counts.newest;
                 counts.alreadyWritten += page.records().count() - records.count();
                 if (!records.isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
@@ -173,6 +188,8 @@ public final class CollectorJob {
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();
                 }
+                counts.newest = newest;
+                next = withNewest(next, newest);
                 checkpoint.commit(name, next);
                 position = next;
                 counts.page(page);
@@ -209,6 +226,8 @@ public final class CollectorJob {
         long alreadyWritten;
         long gapSeconds;
         boolean stuckCursor;
+        /** The time of the newest record the stream has in the bucket, this pass or before; null until one is. */
+        Instant newest;
 
         void page(Page page) {
             pages++;
@@ -224,23 +243,46 @@ public final class CollectorJob {
         // A stream that reached its end is current; otherwise it is as far behind as its position.
         long lag = reachedEnd ? 0 : Math.max(0, Duration.between(stream.positionTime(position), started).toSeconds());
         LOG.infof("%s: %d pages, %d records, %s", name, counts.pages, counts.records, more ? "more to do" : "caught up");
+        Instant now = zendeskNow.apply(clock.instant());
+        Freshness freshness = new Freshness(counts.newest == null ? null : ageSeconds(counts.newest, now),
+                ageSeconds(stream.readUpTo(position, reachedEnd, now), now));
         return result(stream, StreamResult.Outcome.OK, counts.pages, counts.records, more, secondsSince(started), position,
-                lag, null, counts);
+                lag, freshness, null, counts);
+    }
+
+    /** How old the newest record in the bucket is, and the watermark, by Zendesk's clock at the end of the stream's pass. */
+    private record Freshness(Long newestRecordAgeSeconds, Long watermarkAgeSeconds) {
+        static final Freshness NONE = new Freshness(null, null);
+    }
+
+    private static long ageSeconds(Instant time, Instant now) {
+        return Math.max(0, Duration.between(time, now).toSeconds());
+    }
+
+    /** The position with the time of the stream's newest record in the bucket, which the streams themselves do not keep. */
+    private static ObjectNode withNewest(ObjectNode position, Instant newest) {
+        if (newest == null || newest.toString().equals(position.path(NEWEST_RECORD).asText(null))) return position;
+        ObjectNode p = position.deepCopy();
+        p.put(NEWEST_RECORD, newest.toString());
+        return p;
     }
 
     private StreamResult failed(ZendeskStream stream, Counts counts, ObjectNode position, String error) {
-        return result(stream, StreamResult.Outcome.FAILED, counts.pages, counts.records, false, 0, position, null, error, counts);
+        return result(stream, StreamResult.Outcome.FAILED, counts.pages, counts.records, false, 0, position, null, Freshness.NONE,
+                error, counts);
     }
 
     private StreamResult superseded(ZendeskStream stream, Counts counts, ObjectNode position, String why) {
-        return result(stream, StreamResult.Outcome.SUPERSEDED, counts.pages, counts.records, false, 0, position, null, why, counts);
+        return result(stream, StreamResult.Outcome.SUPERSEDED, counts.pages, counts.records, false, 0, position, null, Freshness.NONE,
+                why, counts);
     }
 
     private StreamResult result(ZendeskStream stream, StreamResult.Outcome outcome, int pages, long records, boolean more,
-                                double seconds, ObjectNode position, Long lag, String error, Counts counts) {
+                                double seconds, ObjectNode position, Long lag, Freshness freshness, String error, Counts counts) {
         RequestStats.Counts c = stats.of(stream.name());
         return new StreamResult(stream.name(), outcome, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
                 c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
+                freshness.newestRecordAgeSeconds(), freshness.watermarkAgeSeconds(),
                 counts.reread, counts.rereadRequests, counts.withoutId, counts.alreadyWritten, counts.gapSeconds,
                 counts.stuckCursor, error);
     }

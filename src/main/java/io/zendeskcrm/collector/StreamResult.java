@@ -15,6 +15,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param seconds        how long the stream took in this run
  * @param position       the committed position after the run, as the stream shows it (counts, not ids)
  * @param lagSeconds     how far the committed position is behind the run's start; 0 when the stream reached its end
+ * @param newestRecordAgeSeconds how old the newest record the stream has in the bucket is (written by this pass or an
+ *                       earlier one), by Zendesk's clock at the end of the stream's pass; null before the first record
+ * @param watermarkAgeSeconds how far the stream's watermark (every record created before it has been read, late
+ *                       records aside) is behind Zendesk's clock at the end of the stream's pass
  * @param rereadRecords  records read again in a window's overlap and skipped, already written
  * @param rereadRequests requests whose page held nothing but such records: the price of the overlap
  * @param withoutId      records without an {@code id}, written all the same
@@ -39,6 +43,8 @@ public record StreamResult(
         double seconds,
         ObjectNode position,
         @JsonProperty("lag_seconds") Long lagSeconds,
+        @JsonProperty("newest_record_age_seconds") Long newestRecordAgeSeconds,
+        @JsonProperty("watermark_age_seconds") Long watermarkAgeSeconds,
         @JsonProperty("reread_records") long rereadRecords,
         @JsonProperty("reread_requests") long rereadRequests,
         @JsonProperty("records_without_id") long withoutId,

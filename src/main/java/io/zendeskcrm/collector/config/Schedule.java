@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class Schedule {
     public static final String VARIABLE = "SCHEDULE";
-    public static final String DEFAULT = "1h";
+    public static final String DEFAULT = "5m";
     public static final Duration MINIMUM = Duration.ofMinutes(1);
     static final String ACCEPTED = "accepted: an interval such as 30m, 1h, 90s or 2h30m (units d, h, m, s, largest first),"
             + " rate(N minutes|hours|days), or cron(minutes hours day-of-month month day-of-week year) in UTC;"

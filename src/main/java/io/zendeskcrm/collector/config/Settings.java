@@ -71,6 +71,13 @@ public record Settings(
     /** Ten years: further back is START_TIME's job (and a lookback cannot reach before {@link #OLDEST_START}). */
     public static final int MAX_LOOKBACK_SECONDS = 315_360_000;
 
+    /**
+     * How far before Zendesk's present an audit- or access-log window ends: clear of the second being
+     * written (filters are whole seconds) and of records committed a moment after their time. Records that
+     * appear later than this are the overlap's; the window does not wait for them.
+     */
+    public static final int DEFAULT_WINDOW_DELAY_SECONDS = 5;
+
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     /** Reads every setting through {@code lookup} (blank counts as unset) and validates it. */
@@ -106,10 +113,10 @@ public record Settings(
         Compression compression = r.choice("OUTPUT_COMPRESSION", "gzip", Compression.class);
         boolean addTimestamp = r.bool("ADD_TIMESTAMP", true);
         Duration overlap = Duration.ofSeconds(r.integer("AUDIT_LOG_OVERLAP_SECONDS", 300, 1, 86_400));
-        Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", 60, 0, 86_400));
+        Duration delay = Duration.ofSeconds(r.integer("AUDIT_LOG_DELAY_SECONDS", DEFAULT_WINDOW_DELAY_SECONDS, 0, 86_400));
         int accessPageSize = r.integer("ACCESS_LOG_PAGE_SIZE", 1000, 1, 2500);
         Duration accessOverlap = Duration.ofSeconds(r.integer("ACCESS_LOG_OVERLAP_SECONDS", 300, 1, 86_400));
-        Duration accessDelay = Duration.ofSeconds(r.integer("ACCESS_LOG_DELAY_SECONDS", 60, 0, 86_400));
+        Duration accessDelay = Duration.ofSeconds(r.integer("ACCESS_LOG_DELAY_SECONDS", DEFAULT_WINDOW_DELAY_SECONDS, 0, 86_400));
         Optional<URI> s3Endpoint = r.optional("AWS_ENDPOINT_URL_S3").map(Settings::s3Endpoint);
         int extensionPort = r.integer("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773, 1, 65535);
         Optional<Secret> sessionToken = r.optional("AWS_SESSION_TOKEN").map(Secret::new);

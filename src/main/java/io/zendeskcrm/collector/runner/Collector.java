@@ -122,6 +122,7 @@ public class Collector {
         RunSummary summary = new CollectorJob(streams, new WriteOnceObjects(sink, keys, encoder), store(settings, region, settings.stateKey()),
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
                 .knowing(AlreadyStored.finder(sink, settings.prefix(), encoder))
+                .measuringBy(client.zendeskTime()::now)
                 .run(deadline, new StopAtPageBoundary(stop, progress));
         if (!(authorizer instanceof OAuthTokens tokens)) return summary;
         // A rotated refresh token still unstored fails the pass (the next one would be refused), and the

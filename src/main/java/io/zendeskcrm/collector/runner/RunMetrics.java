@@ -13,7 +13,7 @@ import java.util.List;
  * The run's figures as CloudWatch Embedded Metric Format lines, one per stream: printed to the
  * function's log, CloudWatch turns them into metrics without any API call. Namespace
  * {@code ZendeskCrmCollector}, dimensions {@code FunctionName} and {@code Stream}; and one line for the
- * pass ({@code SupersededPasses}, {@code StuckCursors} and, with {@code oauth_refresh_token},
+ * pass ({@code SupersededPasses}, {@code StuckCursors}, the stalest stream's {@code WatermarkAgeSeconds} and, with {@code oauth_refresh_token},
  * {@code RefreshTokenExpiresInSeconds}; dimension {@code FunctionName}).
  */
 public final class RunMetrics {
@@ -43,6 +43,9 @@ public final class RunMetrics {
             metric(metrics, line, "RecordsWithoutId", "Count", s.withoutId());
             metric(metrics, line, "RetentionGap", "Seconds", s.gapSeconds());
             if (s.lagSeconds() != null) metric(metrics, line, "CheckpointLagSeconds", "Seconds", s.lagSeconds());
+            // Freshness: the newest record's age grows while an account is quiet; the watermark's does not.
+            if (s.newestRecordAgeSeconds() != null) metric(metrics, line, "NewestRecordAgeSeconds", "Seconds", s.newestRecordAgeSeconds());
+            if (s.watermarkAgeSeconds() != null) metric(metrics, line, "WatermarkAgeSeconds", "Seconds", s.watermarkAgeSeconds());
             lines.add(line.toString());
         }
         // Per pass, not per stream: a pass fenced out by a newer one (not a failure; see README).
@@ -57,6 +60,9 @@ public final class RunMetrics {
         metric(passMetrics, line, "SupersededPasses", "Count", summary.superseded() ? 1 : 0);
         // Streams that failed on a cursor Zendesk would not move: one alarm for all of them.
         metric(passMetrics, line, "StuckCursors", "Count", summary.streams().stream().filter(StreamResult::stuckCursor).count());
+        // The stalest stream's watermark, for one freshness alarm over all streams.
+        summary.streams().stream().map(StreamResult::watermarkAgeSeconds).filter(java.util.Objects::nonNull).max(Long::compare)
+                .ifPresent(age -> metric(passMetrics, line, "WatermarkAgeSeconds", "Seconds", age));
         // oauth_refresh_token only: how long the stored refresh token has left (its alarm fires days before it lapses).
         if (summary.refreshTokenExpiresInSeconds() != null) {
             metric(passMetrics, line, "RefreshTokenExpiresInSeconds", "Seconds", summary.refreshTokenExpiresInSeconds());

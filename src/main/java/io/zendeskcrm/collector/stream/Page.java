@@ -15,11 +15,12 @@ import java.time.Instant;
  * @param request     what identifies the request (cursor, window): equal requests give equal keys
  * @param reread      records on the page that an overlapping window had already written (skipped)
  * @param withoutId   records on the page that carry no {@code id} (written all the same)
+ * @param newest      the time of the newest record in {@code records}, or null when it holds none
  */
 public record Page(EncodedRecords records, ObjectNode next, boolean endOfStream, Instant keyTime, String request,
-                   int reread, int withoutId) {
+                   int reread, int withoutId, Instant newest) {
 
     public Page(EncodedRecords records, ObjectNode next, boolean endOfStream, Instant keyTime, String request) {
-        this(records, next, endOfStream, keyTime, request, 0, 0);
+        this(records, next, endOfStream, keyTime, request, 0, 0, null);
     }
 }

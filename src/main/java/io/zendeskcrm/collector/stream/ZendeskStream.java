@@ -43,6 +43,15 @@ public interface ZendeskStream {
     /** The time up to which the stream has been collected, for the lag figure. */
     Instant positionTime(ObjectNode position);
 
+    /**
+     * The stream's watermark for freshness: every record created before it has been read, late records aside.
+     *
+     * @param reachedEnd whether this pass read the stream to its end, at {@code zendeskNow} by Zendesk's clock
+     */
+    default Instant readUpTo(ObjectNode position, boolean reachedEnd, Instant zendeskNow) {
+        return positionTime(position);
+    }
+
     /** The position as the run summary shows it: small, no record ids. */
     default ObjectNode describe(ObjectNode position) {
         return position;

@@ -32,6 +32,8 @@ public final class TicketStream implements ZendeskStream {
     public static final String NAME = "incremental_tickets";
     /** Zendesk refuses a start_time less than a minute in the past. */
     static final Duration MIN_START_AGE = Duration.ofSeconds(61);
+    /** Zendesk leaves the last minute of changes out of the export, and lists them later. */
+    static final Duration EXPORT_HORIZON = Duration.ofMinutes(1);
     static final int PAGE_SIZE = 1000;
     static final String SCOPE_HINT = "the credentials need the tickets:read (or read) scope and an agent or admin role";
 
@@ -85,6 +87,7 @@ public final class TicketStream implements ZendeskStream {
         long keyTime = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
         NdjsonEncoder.Builder records = encoder.builder();
         long[] watermark = {keyTime};
+        long[] newest = {-1};
         int[] withoutId = {0};
         ListAnswer.Rest answer = ListAnswer.read(body, "tickets", (i, t, sent) -> {
             if (!t.isObject()) {
@@ -94,6 +97,7 @@ public final class TicketStream implements ZendeskStream {
             ObjectNode ticket = (ObjectNode) t;
             if (ticket.path("id").isMissingNode() || ticket.get("id").isNull()) withoutId[0]++;
             watermark[0] = Math.max(watermark[0], ticket.path("generated_timestamp").asLong(0));
+            newest[0] = Math.max(newest[0], ticket.path("generated_timestamp").asLong(0));
             records.add(sent, timestamp.add(ticket, "updated_at"));
         });
         if (!answer.hadRecords()) {
@@ -115,16 +119,33 @@ public final class TicketStream implements ZendeskStream {
         // At the end, a missing cursor keeps the position asked from: the next run repeats that request,
         // and the write-once objects keep its records from being written twice.
         if (after == null) {
-            return new Page(records.finish(), position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
+            return new Page(records.finish(), position.deepCopy(), true, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0],
+                    newest(newest[0]));
         }
         ObjectNode next = JsonNodeFactory.instance.objectNode().put("cursor", after).put("generated_timestamp", watermark[0]);
-        return new Page(records.finish(), next, end, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0]);
+        return new Page(records.finish(), next, end, Instant.ofEpochSecond(keyTime), request, 0, withoutId[0], newest(newest[0]));
     }
 
     @Override
     public Instant positionTime(ObjectNode position) {
         return Instant.ofEpochSecond(position.has("cursor")
                 ? position.path("generated_timestamp").asLong(0) : position.path("start_time").asLong(0));
+    }
+
+    /**
+     * After the export's end, everything but Zendesk's last minute has been read (the export leaves that
+     * minute out): a quiet account's watermark keeps up with Zendesk's clock although no ticket changes.
+     */
+    @Override
+    public Instant readUpTo(ObjectNode position, boolean reachedEnd, Instant zendeskNow) {
+        Instant newestCollected = positionTime(position);
+        if (!reachedEnd) return newestCollected;
+        Instant horizon = zendeskNow.minus(EXPORT_HORIZON).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return horizon.isAfter(newestCollected) ? horizon : newestCollected;
+    }
+
+    private static Instant newest(long generatedTimestamp) {
+        return generatedTimestamp < 0 ? null : Instant.ofEpochSecond(generatedTimestamp);
     }
 
     private static String text(JsonNode node, String field) {

@@ -173,7 +173,7 @@ public final class WindowedStream implements ZendeskStream {
                 name(), windowStart(window), windowEnd(window), end, shown.get());
         ObjectNode corrected = end.isAfter(instant(window, "watermark"))
                 ? window(window, windowStart(window), end) : idle(window);
-        return new Page(encoder.builder().finish(), corrected, false, page.keyTime(), page.request(), 0, 0);
+        return new Page(encoder.builder().finish(), corrected, false, page.keyTime(), page.request(), 0, 0, null);
     }
 
     /** A window ends {@code delay} before Zendesk's present, at a whole second. */
@@ -259,6 +259,7 @@ public final class WindowedStream implements ZendeskStream {
         RecentIds recent = RecentIds.of(window.path("recent"));
         Instant keyTime = lastTime(window);
         Instant[] last = {keyTime};
+        Instant[] newest = {null};
         NdjsonEncoder.Builder records = encoder.builder();
         int[] reread = {0};
         int[] withoutId = {0};
@@ -277,6 +278,7 @@ public final class WindowedStream implements ZendeskStream {
                 return;
             }
             if (time.isAfter(last[0])) last[0] = time;
+            if (newest[0] == null || time.isAfter(newest[0])) newest[0] = time;
             if (!time.isBefore(keepFrom)) recent.add(time, identity);
             records.add(sent, added);
         });
@@ -305,13 +307,13 @@ public final class WindowedStream implements ZendeskStream {
             String parameter = answer.cursorParameter(nextCursor).orElse(afterParameter(window));
             if (parameter.equals(PAGE_AFTER)) next.remove("after_parameter"); else next.put("after_parameter", parameter);
             next.remove("last_created_at");
-            return new Page(records.finish(), next, false, keyTime, request, reread[0], withoutId[0]);
+            return new Page(records.finish(), next, false, keyTime, request, reread[0], withoutId[0], newest[0]);
         }
         // Window done: the watermark moves to its end and only ids the next window can see again are kept.
         ObjectNode next = JsonNodeFactory.instance.objectNode().put("watermark", windowEnd.toString())
                 .put("recent_from", keepFrom.toString());
         next.set("recent", recent.from(keepFrom).toJson());
-        return new Page(records.finish(), next, true, keyTime, request, reread[0], withoutId[0]);
+        return new Page(records.finish(), next, true, keyTime, request, reread[0], withoutId[0], newest[0]);
     }
 
     /** Records an earlier pass wrote for this request that are not on the page: skipped when met again. */

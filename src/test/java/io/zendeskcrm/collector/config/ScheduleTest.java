@@ -95,9 +95,9 @@ class ScheduleTest {
     }
 
     @Test
-    void unsetOrBlankMeansHourly() {
-        assertEquals(Optional.of(Duration.ofHours(1)), Schedule.load(name -> Optional.empty()).interval());
-        assertEquals(Optional.of(Duration.ofHours(1)), Schedule.load(name -> Optional.of("  ")).interval());
+    void unsetOrBlankMeansEveryFiveMinutes() {
+        assertEquals(Optional.of(Duration.ofMinutes(5)), Schedule.load(name -> Optional.empty()).interval());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), Schedule.load(name -> Optional.of("  ")).interval());
         Map<String, String> env = Map.of("SCHEDULE", "15m");
         assertEquals(Optional.of(Duration.ofMinutes(15)), Schedule.load(name -> Optional.ofNullable(env.get(name))).interval());
     }

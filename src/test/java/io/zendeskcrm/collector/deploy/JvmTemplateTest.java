@@ -33,7 +33,7 @@ class JvmTemplateTest {
     @Test
     void aChangeToTheNativeTemplateShowsUpInTheJvmOne() throws Exception {
         String nativeTemplate = Files.readString(Path.of(JvmTemplate.NATIVE), StandardCharsets.UTF_8);
-        String changed = nativeTemplate.replace("Default: rate(1 hour)", "Default: rate(2 hours)");
+        String changed = nativeTemplate.replace("Default: rate(5 minutes)", "Default: rate(2 hours)");
 
         String derived = JvmTemplate.derive(changed);
 

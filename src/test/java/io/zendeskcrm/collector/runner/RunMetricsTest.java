@@ -15,13 +15,16 @@ class RunMetricsTest {
     @Test
     void oneEmbeddedMetricFormatLinePerStreamWithTheFiguresTheAlarmsUse() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(
-                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 40, 1, 2, 0, 3600, false, null),
+                new StreamResult("audit_logs", StreamResult.Outcome.OK, 3, 250, false, 4, 1, 1, 0, 2.5, null, 0L, 86_400L, 7L,
+                        40, 1, 2, 0, 3600, false, null),
                 new StreamResult("incremental_tickets", StreamResult.Outcome.FAILED, 1, 1000, false, 5, 4, 0, 0, 0, null, null,
-                        0, 0, 0, 0, 0, true, "incremental_tickets: boom")));
+                        null, null, 0, 0, 0, 0, 0, true, "incremental_tickets: boom"),
+                new StreamResult("access_logs", StreamResult.Outcome.OK, 1, 10, false, 1, 0, 0, 0, 1.5, null, 0L, 30L, 65L,
+                        0, 0, 0, 0, 0, false, null)));
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
 
-        assertEquals(3, lines.size(), "one line per stream and one for the pass");
+        assertEquals(4, lines.size(), "one line per stream and one for the pass");
         JsonNode audit = new ObjectMapper().readTree(lines.get(0));
         assertEquals(1_795_000_000_000L, audit.at("/_aws/Timestamp").asLong());
         JsonNode directive = audit.at("/_aws/CloudWatchMetrics/0");
@@ -38,21 +41,25 @@ class RunMetricsTest {
         assertEquals(40, audit.get("RereadRecords").asLong());
         assertEquals(2, audit.get("RecordsWithoutId").asLong());
         assertEquals(3600, audit.get("RetentionGap").asLong());
+        assertEquals(86_400, audit.get("NewestRecordAgeSeconds").asLong(), "a quiet stream's newest record is a day old");
+        assertEquals(7, audit.get("WatermarkAgeSeconds").asLong(), "and its watermark seconds behind");
         JsonNode tickets = new ObjectMapper().readTree(lines.get(1));
         assertEquals(1, tickets.get("StreamFailed").asLong());
         assertFalse(tickets.has("CheckpointLagSeconds"), "no lag figure for a failed stream");
+        assertFalse(tickets.has("NewestRecordAgeSeconds") || tickets.has("WatermarkAgeSeconds"), "no freshness figure for a failed stream");
         assertFalse(lines.get(1).contains("boom"), "metrics carry figures, not messages");
-        JsonNode pass = new ObjectMapper().readTree(lines.get(2));
+        JsonNode pass = new ObjectMapper().readTree(lines.get(3));
         assertEquals("[[\"FunctionName\"]]", pass.at("/_aws/CloudWatchMetrics/0/Dimensions").toString());
         assertEquals(0, pass.get("SupersededPasses").asLong());
         assertEquals(1, pass.get("StuckCursors").asLong(), "the tickets' cursor did not move");
         assertFalse(pass.has("RefreshTokenExpiresInSeconds"), "only with oauth_refresh_token");
+        assertEquals(65, pass.get("WatermarkAgeSeconds").asLong(), "the stalest stream's watermark, for one alarm");
     }
 
     @Test
     void withARefreshTokenThePassLineCarriesItsTimeLeftAndAnUnstoredTokenFailsThePass() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.OK,
-                1, 100, false, 2, 0, 0, 0, 0, null, 0L, 0, 0, 0, 0, 0, false, null)))
+                1, 100, false, 2, 0, 0, 0, 0, null, 0L, null, null, 0, 0, 0, 0, 0, false, null)))
                 .withOAuth(200_000L, "oauth: the rotated refresh token could not be stored at s3://b/k (OAUTH_STATE_KEY): boom");
 
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
@@ -71,7 +78,7 @@ class RunMetricsTest {
     @Test
     void aPassFencedOutByANewerOneCountsAsSupersededNotAsFailed() throws Exception {
         RunSummary summary = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.SUPERSEDED,
-                1, 100, false, 2, 0, 0, 0, 0, null, null, 0, 0, 0, 0, 0, false, "another pass took over")));
+                1, 100, false, 2, 0, 0, 0, 0, null, null, null, null, 0, 0, 0, 0, 0, false, "another pass took over")));
         List<String> lines = RunMetrics.emf(summary, "zendesk-fn", Instant.ofEpochMilli(1_795_000_000_000L));
         assertEquals(0, new ObjectMapper().readTree(lines.get(0)).get("StreamFailed").asLong());
         assertEquals(1, new ObjectMapper().readTree(lines.get(1)).get("SupersededPasses").asLong());

@@ -43,6 +43,11 @@ public final class RecordingS3Proxy implements AutoCloseable {
                 .toList();
     }
 
+    /** Every request, oldest first. */
+    public List<LoggedRequest> requests() {
+        return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+    }
+
     /** Every PUT request, oldest first. */
     public List<LoggedRequest> puts() {
         return proxy.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())).stream()
