@@ -27,7 +27,7 @@ class LauncherIT {
         Path err = Files.createTempFile(workDir, "stderr", "");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the launcher returns");
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher returns");
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,10 +64,12 @@ class OverlappingPassesIT {
             Map<String, String> etags = new ConcurrentHashMap<>();
             List<String> rewritten = new CopyOnWriteArrayList<>();
             ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
+            AtomicReference<Instant> lastChange = new AtomicReference<>(now);
             background.scheduleWithFixedDelay(() -> {
                 // A change is stamped when it happens; the export shows it once the export lag has passed,
                 // so it always lands after the cursor of any earlier read (as in Zendesk).
                 Instant t = Instant.now();
+                lastChange.set(t);
                 for (int i = 0; i < 3; i++) zendesk.putTicket(nextTicket.getAndIncrement(), t, "new");
                 zendesk.putTicket(random.nextInt((int) nextTicket.get()), t, "solved");
                 zendesk.addAudit(nextAudit.getAndIncrement(), t.minusSeconds(3), t.minusSeconds(3));
@@ -84,7 +87,7 @@ class OverlappingPassesIT {
                 Process b = RunnerJar.start(env, logs.resolve("pair" + round + "b"), "once");
                 for (String side : List.of("a", "b")) {
                     Process p = side.equals("a") ? a : b;
-                    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "pass " + round + side + " finished");
+                    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "pass " + round + side + " finished");
                     String stdout = Files.readString(logs.resolve("pair" + round + side).resolve("stdout"), StandardCharsets.UTF_8);
                     assertEquals(0, p.exitValue(), "no pass of a pair fails: " + stdout
                             + Files.readString(logs.resolve("pair" + round + side).resolve("stderr")));
@@ -115,7 +118,7 @@ class OverlappingPassesIT {
             // Then the schedule: the long-running mode passes at start; it is stopped after that pass.
             Process schedule = RunnerJar.start(env, logs.resolve("schedule"));
             Path scheduleLog = logs.resolve("schedule").resolve("stderr");
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!Files.readString(scheduleLog).contains("\"destination\"") && System.nanoTime() < deadline) Thread.sleep(100);
             assertTrue(Files.readString(scheduleLog).contains("\"ok\":true"), Files.readString(scheduleLog));
             schedule.destroy();
@@ -124,7 +127,9 @@ class OverlappingPassesIT {
             // Zendesk settles; late records become visible; a last pass collects the rest.
             background.shutdown();
             assertTrue(background.awaitTermination(10, TimeUnit.SECONDS));
-            Thread.sleep(6000);
+            // Listed from 4 s after the last change; the last pass must come soon after, while its overlap still
+            // holds them (a busy machine only makes the wait shorter, not the overlap).
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), lastChange.get().plusSeconds(5)).toMillis()));
             RunnerJar.Result last = RunnerJar.run(env, logs.resolve("final"), "once");
             assertEquals(0, last.exitCode(), last.stdout() + last.stderr());
 

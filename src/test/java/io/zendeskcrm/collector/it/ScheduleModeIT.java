@@ -28,7 +28,7 @@ class ScheduleModeIT extends OneAccount {
 
         Process p = RunnerJar.start(env, logs);
 
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the collector exits");
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the collector exits");
         String stderr = Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), stderr);
         List<String> about = stderr.lines().filter(l -> l.contains("SCHEDULE") || l.contains("Exception") || l.startsWith("\tat ")).toList();
@@ -46,7 +46,7 @@ class ScheduleModeIT extends OneAccount {
 
         Process p = RunnerJar.start(env, logs, "once");
 
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the collector exits");
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the collector exits");
         String stderr = Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), stderr);
         assertTrue(stderr.contains("configuration error: SCHEDULE (abc) is not a schedule; accepted: "), stderr);
@@ -93,12 +93,13 @@ class ScheduleModeIT extends OneAccount {
     }
 
     private static String waitFor(Path logs, String text, Process p) throws Exception {
-        for (int i = 0; i < 600; i++) {
+        // A bound that only catches a hang: on a busy machine the JVM alone can take half a minute to start.
+        for (int i = 0; i < 3000; i++) {
             String stderr = Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8);
             if (stderr.contains(text)) return stderr;
             if (!p.isAlive()) throw new AssertionError("the collector exited with " + p.exitValue() + ":\n" + stderr);
             Thread.sleep(100);
         }
-        throw new AssertionError("no '" + text + "' within a minute:\n" + Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8));
+        throw new AssertionError("no '" + text + "' within 5 minutes:\n" + Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8));
     }
 }

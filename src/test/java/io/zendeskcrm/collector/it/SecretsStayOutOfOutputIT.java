@@ -47,7 +47,8 @@ class SecretsStayOutOfOutputIT {
 
     @Test
     void noCredentialOrTokenAppearsInAnyOutput(@TempDir Path logs) throws Exception {
-        try (Account account = new Account(); S3Client s3 = account.s3.client()) {
+        try (Account account = new Account()) {
+            S3Client s3 = account.s3.client();
             FakeZendesk zendesk = account.zendesk;
             zendesk.tokenLifetime(Duration.ofSeconds(2));
             zendesk.putTicket(1, Instant.now().minusSeconds(300), "open");

@@ -62,9 +62,11 @@ class StopSignalIT extends OneAccount {
         Map<String, String> before = account.bucket.etags("zendesk/crm/");
 
         long signalled = System.nanoTime();
+        long requestsBefore = account.wireMock.getAllServeEvents().size();
         p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the pass stops");
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the pass stops");
         long stopMillis = (System.nanoTime() - signalled) / 1_000_000;
+        long requestsAfter = account.wireMock.getAllServeEvents().size() - requestsBefore;
 
         String stdout = Files.readString(logs.resolve("stopped/stdout"), StandardCharsets.UTF_8);
         String stderr = Files.readString(logs.resolve("stopped/stderr"), StandardCharsets.UTF_8);
@@ -81,7 +83,9 @@ class StopSignalIT extends OneAccount {
                 + " the checkpoint at s3://zendesk-logs/zendesk/crm-state/state\\.json: audit_logs from \\S+Z( \\(inside the window"
                 + " to \\S+Z\\))?, incremental_tickets from its export cursor \\(tickets changed up to \\S+Z\\)"), stopped.get(0));
         assertFalse(stderr.contains("Exception") || stderr.contains("\tat "), stderr);
-        assertTrue(stopMillis < 10_000, "stopped after the pages in flight, in " + stopMillis + " ms");
+        // Stopped after the pages in flight: no stream went on reading (a request each may have been on its way to
+        // Zendesk when the signal came). Counted, not timed, so that a busy machine does not fail it.
+        assertTrue(requestsAfter <= 2 * summary.get("streams").size(), requestsAfter + " requests after the signal");
 
         account.zendesk.responseDelay(Duration.ZERO);
         RunnerJar.Result next = RunnerJar.run(env, logs.resolve("next"), "once");
@@ -103,7 +107,7 @@ class StopSignalIT extends OneAccount {
 
         long signalled = System.nanoTime();
         p.destroy();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the wait ended");
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the wait ended");
         long stopMillis = (System.nanoTime() - signalled) / 1_000_000;
 
         String stderr = Files.readString(logs.resolve("stderr"), StandardCharsets.UTF_8);
@@ -111,7 +115,7 @@ class StopSignalIT extends OneAccount {
         JsonNode stream = JSON.readTree(Files.readString(logs.resolve("stdout"), StandardCharsets.UTF_8)).at("/streams/0");
         assertTrue(stream.get("ok").asBoolean() && stream.get("more").asBoolean(), stream.toString());
         assertTrue(stderr.contains("stopping instead of waiting 240 s (SIGTERM); the next run carries on from the last committed page"), stderr);
-        assertTrue(stopMillis < 5_000, "no four-minute wait: " + stopMillis + " ms");
+        assertTrue(stopMillis < 120_000, "no four-minute wait: " + stopMillis + " ms"); // a bound for a busy machine, far below 240 s
         assertEquals(1, account.wireMock.getAllServeEvents().size(), "one request, no retry after the signal");
     }
 
@@ -125,7 +129,7 @@ class StopSignalIT extends OneAccount {
         Map<String, String> before = account.bucket.etags("zendesk/crm/");
 
         p.destroy();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the process stops");
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the process stops");
 
         String stderr = Files.readString(logs.resolve("schedule/stderr"), StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), stderr);
@@ -150,7 +154,7 @@ class StopSignalIT extends OneAccount {
         signal(p, "INT");
         awaitLine(logs.resolve("twice/stderr"), "SIGINT received", p);
         signal(p, "INT");
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the second Ctrl-C stops the process");
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the second Ctrl-C stops the process");
 
         String stderr = Files.readString(logs.resolve("twice/stderr"), StandardCharsets.UTF_8);
         assertEquals(130, p.exitValue(), stderr);
@@ -169,7 +173,7 @@ class StopSignalIT extends OneAccount {
     }
 
     private static void awaitLine(Path file, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
             if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text)) return;
             assertTrue(p.isAlive(), "the collector exited early");
@@ -180,7 +184,7 @@ class StopSignalIT extends OneAccount {
 
     /** Waits until Zendesk has had {@code n} requests. */
     private static void awaitRequests(int n, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (account.wireMock.getAllServeEvents().size() < n && System.nanoTime() < deadline) {
             assertTrue(p.isAlive(), "the collector exited early with " + (p.isAlive() ? "" : p.exitValue()));
             Thread.sleep(20);

@@ -16,6 +16,7 @@ public final class S3Server implements AutoCloseable {
     public static final String SECRET_KEY = "test-secret-key";
 
     private final S3Proxy proxy;
+    private S3Client client;
 
     public S3Server() throws Exception {
         proxy = S3Proxy.builder()
@@ -31,15 +32,22 @@ public final class S3Server implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
-    /** A client for assertions, independent of the collector's own. */
-    public S3Client client() {
-        return S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClientBuilder(ApacheHttpClient.builder()).build();
+    /**
+     * The client for assertions, independent of the collector's own: one per server (building one costs more than most
+     * requests), closed with the server.
+     */
+    public synchronized S3Client client() {
+        if (client == null) {
+            client = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                    .httpClientBuilder(ApacheHttpClient.builder()).build();
+        }
+        return client;
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (client != null) client.close();
         proxy.stop();
     }
 }
