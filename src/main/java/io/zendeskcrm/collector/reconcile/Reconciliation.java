@@ -10,6 +10,7 @@ import io.zendeskcrm.collector.stream.Deadline;
 import io.zendeskcrm.collector.stream.ZendeskStream;
 import io.zendeskcrm.collector.zendesk.AccessLogStream;
 import io.zendeskcrm.collector.zendesk.AuditLogStream;
+import io.zendeskcrm.collector.zendesk.RatePacer;
 import io.zendeskcrm.collector.zendesk.Streams;
 import io.zendeskcrm.collector.zendesk.TicketStream;
 import io.zendeskcrm.collector.zendesk.TimestampField;
@@ -54,9 +55,16 @@ public final class Reconciliation {
         this.deadline = deadline;
     }
 
-    /** The {@code RATE_LIMIT_RESERVE_PERCENT} reconcile paces itself by: more than a pass, so it never starves one. */
-    public static int reservePercent(int configured) {
-        return Math.min(90, configured + EXTRA_RESERVE_PERCENT);
+    /** Reconcile uses an endpoint bucket (the export's 10 a minute) only down to this share, which is left to the passes. */
+    static final int BUCKET_RESERVE_PERCENT = 50;
+
+    /**
+     * How reconcile paces itself: it leaves {@value #EXTRA_RESERVE_PERCENT} points more of the account's budget
+     * to others than {@code RATE_LIMIT_RESERVE_PERCENT} does for a pass, and half of each endpoint bucket, so
+     * that a collecting pass running beside it still finds requests in every window.
+     */
+    public static RatePacer pacer(int configuredReservePercent) {
+        return new RatePacer(Math.min(90, configuredReservePercent + EXTRA_RESERVE_PERCENT), BUCKET_RESERVE_PERCENT);
     }
 
     public ReconcileReport run(ReconcileRequest request) {

@@ -27,8 +27,9 @@ record RecordIdentity(String idField, String timeField, boolean versioned) {
      * @param identity the record's identity as reported ({@code 123}, or {@code 123@1795000000} for a ticket version)
      * @param time     the time it is dated by
      * @param hash     a 64-bit digest of the identity, which is what is kept in memory
+     * @param idHash   a 64-bit digest of the id alone: the same for every version of a ticket
      */
-    record Seen(String identity, Instant time, long hash) {}
+    record Seen(String identity, Instant time, long hash, long idHash) {}
 
     /** The identity of one NDJSON line, or null when the line has no id or no readable time. */
     Seen of(String line) {
@@ -52,8 +53,9 @@ record RecordIdentity(String idField, String timeField, boolean versioned) {
         if (id == null || id.isEmpty() || time == null) return null;
         Instant at = instant(time);
         if (at == null) return null;
-        String identity = versioned ? id + "@" + time : id;
-        return new Seen(identity, at, hash(identity));
+        String identity = versioned ? io.zendeskcrm.collector.sink.RecordIdentity.versioned(id, time) : id;
+        long idHash = hash(id);
+        return new Seen(identity, at, versioned ? hash(identity) : idHash, idHash);
     }
 
     private static Instant instant(String text) {

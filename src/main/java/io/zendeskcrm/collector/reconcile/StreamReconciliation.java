@@ -38,6 +38,7 @@ final class StreamReconciliation {
     private final RepairObjects repair;
     private final Clock clock;
     private final Deadline deadline;
+    private final LaterVersions laterVersions = new LaterVersions();
 
     /** @param repair where missing records go, or null to report only */
     StreamReconciliation(String stream, RecordIdentity identity, StoredObjects stored, ZendeskRecords zendesk,
@@ -91,8 +92,12 @@ final class StreamReconciliation {
                 days.remove(d);
                 checked = dayTo;
             }
+            if (!laterVersions.isEmpty()) readLaterObjects(last, to, keyDays);
+            laterVersions.missing(v -> missing(v.line(), v.seen(), tally));
+            if (repair != null) repair.flush();
             return report(from, to, tally, true, null);
         } catch (OutOfTimeException e) {
+            laterVersions.missing(v -> missing(null, v.seen(), tally)); // not confirmed either way: counted, not written
             LOG.warnf("%s: ran out of time; checked %s", stream, checked == null ? "nothing" : "up to " + checked);
             return report(from, checked == null ? from : checked, tally, false,
                     stream + ": ran out of time after checking " + (checked == null ? "nothing" : "up to " + checked)
@@ -104,6 +109,28 @@ final class StreamReconciliation {
             return report(from, checked == null ? to : checked, tally, checked == null ? null : false, message);
         } finally {
             if (repair != null) repair.flush();
+        }
+    }
+
+    /**
+     * The ticket versions still awaiting a later version read from the objects dated from the period's last day
+     * on: their records after {@code to}, one day at a time until none awaits.
+     */
+    private void readLaterObjects(LocalDate last, Instant to, List<LocalDate> keyDays) {
+        for (LocalDate d : keyDays) {
+            if (d.isBefore(last)) continue;
+            DayIndex later = new DayIndex();
+            List<String> keys = new ArrayList<>();
+            for (String key : stored.keys(d)) {
+                keys.add(key);
+                int keyIndex = keys.size() - 1;
+                stored.lines(key, line -> {
+                    RecordIdentity.Seen seen = identity.of(line);
+                    if (seen != null && seen.time().isAfter(to)) later.add(seen, keyIndex, keys);
+                });
+            }
+            laterVersions.settle(later);
+            if (laterVersions.isEmpty()) return;
         }
     }
 
@@ -124,16 +151,25 @@ final class StreamReconciliation {
         return newest[0];
     }
 
+    private void missing(String line, RecordIdentity.Seen seen, Tally tally) {
+        tally.missing++;
+        if (tally.missingIds.size() < DayIndex.LISTED) tally.missingIds.add(seen.identity());
+        if (repair != null && line != null) repair.add(line, seen);
+    }
+
     private void compareDay(DayIndex bucket, Instant from, Instant to, Tally tally) {
+        laterVersions.settle(bucket);
         LongIntMap inZendesk = new LongIntMap(); // Zendesk may list a record twice: it is one record
         zendesk.read(from, to, line -> {
             RecordIdentity.Seen seen = identity.of(line);
             if (seen == null || inZendesk.put(seen.hash(), 0) != LongIntMap.ABSENT) return;
             tally.inZendesk++;
-            if (bucket.contains(seen.hash())) return;
-            tally.missing++;
-            if (tally.missingIds.size() < DayIndex.LISTED) tally.missingIds.add(seen.identity());
-            if (repair != null) repair.add(line, seen);
+            if (bucket.holds(seen)) return;
+            if (identity.versioned()) {
+                laterVersions.await(line, seen, repair != null);
+            } else {
+                missing(line, seen, tally);
+            }
         });
         if (repair != null) repair.flush();
         tally.inBucket += bucket.size();

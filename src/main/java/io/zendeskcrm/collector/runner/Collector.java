@@ -249,7 +249,7 @@ public class Collector {
                 .orElse(Deadline.NONE);
         Settings settings = AwsSecrets.resolve(configured);
         RetryingRequests requests = new RetryingRequests(settings.httpRetries(), sleeper, new RequestStats(), clock, deadline,
-                new RatePacer(Reconciliation.reservePercent(settings.rateLimitReservePercent())));
+                Reconciliation.pacer(settings.rateLimitReservePercent()));
         ZendeskClient client = new ZendeskClient(restClient(settings, ZendeskApi.class), requests,
                 authorizer(settings, region, requests), settings.credentials().describe());
         NdjsonEncoder encoder = new NdjsonEncoder(settings.compression() == Settings.Compression.GZIP);

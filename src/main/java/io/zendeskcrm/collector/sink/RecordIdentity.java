@@ -85,7 +85,12 @@ public final class RecordIdentity {
     private static String identity(ObjectNode record) {
         JsonNode version = record.get("generated_timestamp");
         String id = record.get("id").asText();
-        return version == null || version.isNull() ? id : id + "@" + version.asText();
+        return version == null || version.isNull() ? id : versioned(id, version.asText());
+    }
+
+    /** A ticket version's identity, as the write-once chain and reconcile both name it: {@code 123@1795000000}. */
+    public static String versioned(String id, String generatedTimestamp) {
+        return id + "@" + generatedTimestamp;
     }
 
     private static IllegalStateException notARecord(IOException cause) {

@@ -40,6 +40,7 @@ public final class RatePacer {
     private static final long UNIX_TIME_FROM = 1_000_000_000L;
 
     private final double reservePercent;
+    private final double bucketReservePercent;
     private final Map<String, Instant> nextAllowed = new ConcurrentHashMap<>();
     private final Map<String, BucketWindow> windows = new ConcurrentHashMap<>();
 
@@ -53,7 +54,16 @@ public final class RatePacer {
 
     /** @param reservePercent share of the account budget left to other integrations, 0-90 */
     public RatePacer(double reservePercent) {
+        this(reservePercent, 0);
+    }
+
+    /**
+     * @param bucketReservePercent share of each endpoint bucket left to others: a reconcile leaves part of the
+     *                             export's 10 a minute to the collecting passes
+     */
+    public RatePacer(double reservePercent, double bucketReservePercent) {
         this.reservePercent = reservePercent;
+        this.bucketReservePercent = bucketReservePercent;
     }
 
     /** How long {@code stream} must wait before its next request, from {@code now}. */
@@ -70,6 +80,7 @@ public final class RatePacer {
             if (!name.startsWith("zendesk-ratelimit-") || h.getValue().isEmpty()) continue;
             Matcher m = BUCKET.matcher(String.valueOf(h.getValue().get(0)));
             if (!m.find()) continue;
+            long total = Long.parseLong(m.group(1));
             long remaining = Long.parseLong(m.group(2));
             Instant resetBy = now.plusSeconds(Long.parseLong(m.group(3)));
             String key = stream + " " + name;
@@ -80,7 +91,8 @@ public final class RatePacer {
                 resetBy = previous.resetBy();
             }
             windows.put(key, new BucketWindow(resetBy, remaining));
-            Duration untilReset = remaining > 0 ? Duration.ZERO : Duration.between(now, resetBy);
+            Duration untilReset = remaining > total * bucketReservePercent / 100.0 && remaining > 0
+                    ? Duration.ZERO : Duration.between(now, resetBy);
             if (untilReset.compareTo(pause) > 0) pause = untilReset;
         }
         Optional<Duration> account = accountPause(response, now);

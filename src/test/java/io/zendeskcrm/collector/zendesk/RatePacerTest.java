@@ -35,6 +35,19 @@ class RatePacerTest {
         assertEquals(Duration.ofMillis(5_390 - 1_170), wait);
     }
 
+    /** A pacer that leaves half of each bucket to others (a reconcile) waits once 5 of the 10 are left. */
+    @Test
+    void aBucketReserveIsLeftToOthers() {
+        RatePacer pacer = new RatePacer(40, 50);
+        pacer.observe("s", answer(6, 40), T0);
+        assertEquals(Duration.ZERO, pacer.waitBefore("s", T0));
+        pacer.observe("s", answer(5, 40), T0.plusSeconds(1));
+        assertEquals(Duration.ofSeconds(39), pacer.waitBefore("s", T0.plusSeconds(1)));
+        RatePacer pass = new RatePacer(20);
+        pass.observe("s", answer(1, 40), T0);
+        assertEquals(Duration.ZERO, pass.waitBefore("s", T0), "a pass uses the bucket to its last request");
+    }
+
     @Test
     void aNewWindowStartsANewEstimate() {
         RatePacer pacer = new RatePacer(20);
