@@ -34,11 +34,12 @@ class TemplatePolicyTest {
                 "DecryptZendeskCredential", "ReportFailedInvocations", "WriteOwnLogStreams", "InvokeCollector", "DeadLetter",
                 "ReadLogObjects", "ListLogObjects", "LocateBucket", "NeverReadOAuthState", "DenyInsecureTransport",
                 "AccountAdministersTheKeyOnly", "FunctionUsesTheKeyForTheOAuthState", "OnlyTheFunctionReadsOrWritesTheOAuthState",
-                "CheckConditionalWritesOnAProbe")),
+                "CheckConditionalWritesOnAProbe", "OnlyTheLogBucketSends", "ReceiveNotifications", "OnlyTheSecOpsFeedsGoogleIdentity")),
                 sids.toString());
         assertEquals(2, statements.stream().filter(s -> s.sid().equals("ReadZendeskRefreshTokenSeed")).count(),
                 "the SSM and the Secrets Manager variant, from an !If inside an !If");
-        assertEquals(2, statements.stream().filter(TemplatePolicy.Statement::trust).count(), "the function's and the scheduler's");
+        assertEquals(3, statements.stream().filter(TemplatePolicy.Statement::trust).count(),
+                "the function's, the scheduler's and the SecOps feed's");
     }
 
     @Test
