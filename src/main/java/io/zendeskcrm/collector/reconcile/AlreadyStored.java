@@ -31,7 +31,7 @@ public final class AlreadyStored {
 
     private final StoredObjects stored;
     private final List<LocalDate> days;
-    private final RecordIdentity identity;
+    private final StreamIdentity identity;
     private final NdjsonEncoder encoder;
     private final Map<LocalDate, LongIntMap> recent = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -40,7 +40,7 @@ public final class AlreadyStored {
         }
     };
 
-    private AlreadyStored(StoredObjects stored, List<LocalDate> days, RecordIdentity identity, NdjsonEncoder encoder) {
+    private AlreadyStored(StoredObjects stored, List<LocalDate> days, StreamIdentity identity, NdjsonEncoder encoder) {
         this.stored = stored;
         this.days = days;
         this.identity = identity;
@@ -65,7 +65,7 @@ public final class AlreadyStored {
             StoredObjects stored = new StoredObjects(sink, prefix, stream);
             List<LocalDate> days = stored.days();
             if (days.isEmpty()) return Optional.empty();
-            RecordIdentity identity = Reconciliation.identity(stream);
+            StreamIdentity identity = Reconciliation.identity(stream);
             if (positionTime != null && !positionTime.isBefore(newestRecord(stored, days.get(days.size() - 1), identity))) {
                 return Optional.empty();
             }
@@ -77,7 +77,7 @@ public final class AlreadyStored {
      * The newest record in the objects of the newest key: a page's object is dated by the newest record
      * before it, so only the last page's records can be newer than that date. Reads one object (or its chain).
      */
-    private static Instant newestRecord(StoredObjects stored, LocalDate newestDay, RecordIdentity identity) {
+    private static Instant newestRecord(StoredObjects stored, LocalDate newestDay, StreamIdentity identity) {
         List<String> keys = stored.keys(newestDay);
         Instant newestKey = keys.stream().map(AlreadyStored::keyTime).filter(t -> t != null).max(Instant::compareTo)
                 .orElse(newestDay.atStartOfDay().toInstant(ZoneOffset.UTC));
@@ -85,7 +85,7 @@ public final class AlreadyStored {
         for (String key : keys) {
             if (!newestKey.equals(keyTime(key))) continue;
             stored.lines(key, line -> {
-                RecordIdentity.Seen seen = identity.of(line);
+                StreamIdentity.Seen seen = identity.of(line);
                 if (seen != null && seen.time().isAfter(newest[0])) newest[0] = seen.time();
             });
         }
@@ -100,7 +100,7 @@ public final class AlreadyStored {
         List<String> lines = encoder.unpack(records.content());
         List<String> kept = new ArrayList<>(lines.size());
         for (String line : lines) {
-            RecordIdentity.Seen seen = identity.of(line);
+            StreamIdentity.Seen seen = identity.of(line);
             if (seen == null || index(LocalDate.ofInstant(seen.time(), ZoneOffset.UTC)).get(seen.hash()) == LongIntMap.ABSENT) {
                 kept.add(line);
             }
@@ -120,7 +120,7 @@ public final class AlreadyStored {
             Instant[] newest = {null};
             for (String key : stored.keys(keyDay)) {
                 stored.lines(key, line -> {
-                    RecordIdentity.Seen seen = identity.of(line);
+                    StreamIdentity.Seen seen = identity.of(line);
                     if (seen == null) return;
                     if (newest[0] == null || seen.time().isAfter(newest[0])) newest[0] = seen.time();
                     if (LocalDate.ofInstant(seen.time(), ZoneOffset.UTC).equals(day)) found.put(seen.hash(), 0);

@@ -25,7 +25,7 @@ final class DayIndex {
     private final Set<String> duplicatedKeys = new LinkedHashSet<>();
 
     /** Counts a record met in the object {@code keys.get(keyIndex)}. */
-    void add(RecordIdentity.Seen seen, int keyIndex, List<String> keys) {
+    void add(StreamIdentity.Seen seen, int keyIndex, List<String> keys) {
         if (seen.idHash() != seen.hash()) {
             if (newestVersions == null) newestVersions = new LongIntMap();
             int version = (int) Math.max(0, seen.time().getEpochSecond() - VERSIONS_FROM);
@@ -45,7 +45,7 @@ final class DayIndex {
     }
 
     /** The record itself, or for a ticket version that version or a later one of the same ticket. */
-    boolean holds(RecordIdentity.Seen seen) {
+    boolean holds(StreamIdentity.Seen seen) {
         if (stored.get(seen.hash()) != LongIntMap.ABSENT) return true;
         return newestVersions != null && seen.idHash() != seen.hash()
                 && newestVersions.get(seen.idHash()) >= seen.time().getEpochSecond() - VERSIONS_FROM;

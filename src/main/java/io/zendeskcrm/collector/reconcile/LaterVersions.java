@@ -14,13 +14,13 @@ import java.util.function.Consumer;
  * repaired), never the bucket's versions.
  */
 final class LaterVersions {
-    record Awaited(String line, RecordIdentity.Seen seen) {}
+    record Awaited(String line, StreamIdentity.Seen seen) {}
 
     private final Map<Long, List<Awaited>> byTicket = new HashMap<>();
 
-    /** @param keepLine true when the record may be written by a repair */
-    void await(String line, RecordIdentity.Seen seen, boolean keepLine) {
-        byTicket.computeIfAbsent(seen.idHash(), k -> new ArrayList<>(1)).add(new Awaited(keepLine ? line : null, seen));
+    /** @param version its line is null unless it may be written by a repair */
+    void await(Awaited version) {
+        byTicket.computeIfAbsent(version.seen().idHash(), k -> new ArrayList<>(1)).add(version);
     }
 
     /** Drops the awaited versions that {@code bucket} holds a later version of. */

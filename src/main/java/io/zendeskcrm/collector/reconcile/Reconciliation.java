@@ -75,7 +75,7 @@ public final class Reconciliation {
             Instant until = request.until().orElse(now.minus(delay(name)));
             Optional<Instant> collected = positions.flatMap(p -> p.position(name)).map(p -> collectedUntil(name, p));
             if (collected.isPresent() && collected.get().isBefore(until)) until = collected.get();
-            RecordIdentity identity = identity(name);
+            StreamIdentity identity = identity(name);
             RepairObjects repair = request.repair()
                     ? new RepairObjects(sink, encoder, settings.prefix(), name, settings.compression().extension) : null;
             reports.add(new StreamReconciliation(name, identity, new StoredObjects(sink, settings.prefix(), name),
@@ -85,14 +85,14 @@ public final class Reconciliation {
     }
 
     /** How the stream's records are told apart. */
-    static RecordIdentity identity(String name) {
+    static StreamIdentity identity(String name) {
         return switch (name) {
-            case AuditLogStream.NAME -> new RecordIdentity(AuditLogStream.ENDPOINT.idField(), AuditLogStream.ENDPOINT.timeField(), false);
+            case AuditLogStream.NAME -> new StreamIdentity(AuditLogStream.ENDPOINT.idField(), AuditLogStream.ENDPOINT.timeField(), false);
             case AccessLogStream.NAME -> {
                 WindowedStream.Endpoint e = AccessLogStream.endpoint(1);
-                yield new RecordIdentity(e.idField(), e.timeField(), false);
+                yield new StreamIdentity(e.idField(), e.timeField(), false);
             }
-            case TicketStream.NAME -> new RecordIdentity("id", "generated_timestamp", true);
+            case TicketStream.NAME -> new StreamIdentity("id", "generated_timestamp", true);
             default -> throw new IllegalArgumentException("unknown stream " + name);
         };
     }
@@ -122,7 +122,7 @@ public final class Reconciliation {
     }
 
     /** The stream read back with the collector's own requests: windows for the logs, the cursor export for tickets. */
-    private ZendeskRecords zendesk(String name, RecordIdentity identity, Instant since) {
+    private ZendeskRecords zendesk(String name, StreamIdentity identity, Instant since) {
         TimestampField timestamp = TimestampField.of(settings.addTimestamp());
         // The windows end where reconcile says (a day's end, the checkpoint), not at Zendesk's present: a
         // clock that no answer moves keeps them there.

@@ -1,13 +1,12 @@
 package io.zendeskcrm.collector.reconcile;
 
 import io.zendeskcrm.collector.sink.NdjsonEncoder;
+import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,13 +24,10 @@ import java.util.List;
  */
 final class RepairObjects {
     static final int PER_OBJECT = 1000;
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     private final RecordSink sink;
     private final NdjsonEncoder encoder;
-    private final String streamFolder;
-    private final String extension;
+    private final ObjectKeys keys;
+    private final String stream;
     private final List<String> lines = new ArrayList<>();
     private final List<String> identities = new ArrayList<>();
     private Instant oldest;
@@ -40,12 +36,12 @@ final class RepairObjects {
     RepairObjects(RecordSink sink, NdjsonEncoder encoder, String prefix, String stream, String extension) {
         this.sink = sink;
         this.encoder = encoder;
-        this.streamFolder = (prefix.isEmpty() ? "" : prefix + "/") + stream + "/";
-        this.extension = extension;
+        this.keys = new ObjectKeys(prefix, extension);
+        this.stream = stream;
     }
 
     /** Adds a missing record, as Zendesk sent it; an object is written every {@link #PER_OBJECT} records. */
-    void add(String line, RecordIdentity.Seen seen) {
+    void add(String line, StreamIdentity.Seen seen) {
         lines.add(line);
         identities.add(seen.identity());
         if (oldest == null || seen.time().isBefore(oldest)) oldest = seen.time();
@@ -55,8 +51,15 @@ final class RepairObjects {
     /** Writes what is held. */
     void flush() {
         if (lines.isEmpty()) return;
-        String key = streamFolder + DAY.format(oldest) + "/" + STAMP.format(oldest) + "-repair-" + digest(identities) + extension;
+        String key = keys.named(stream, oldest, "repair-" + digest(identities));
         if (sink.create(key, encoder.pack(lines))) written += lines.size();
+        lines.clear();
+        identities.clear();
+        oldest = null;
+    }
+
+    /** Forgets what is held and not written. */
+    void discard() {
         lines.clear();
         identities.clear();
         oldest = null;

@@ -1,5 +1,6 @@
 package io.zendeskcrm.collector.reconcile;
 
+import io.zendeskcrm.collector.sink.ObjectKeys;
 import io.zendeskcrm.collector.sink.RecordSink;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -22,12 +23,16 @@ import java.util.zip.GZIPInputStream;
  */
 final class StoredObjects {
     private final RecordSink sink;
+    private final ObjectKeys layout;
+    private final String stream;
     private final String streamFolder;
 
     /** @param prefix the normalised data prefix (may be empty) */
     StoredObjects(RecordSink sink, String prefix, String stream) {
         this.sink = sink;
-        this.streamFolder = (prefix.isEmpty() ? "" : prefix + "/") + stream + "/";
+        this.layout = new ObjectKeys(prefix, "");
+        this.stream = stream;
+        this.streamFolder = layout.streamFolder(stream);
     }
 
     /** The days that have objects, oldest first. */
@@ -51,8 +56,7 @@ final class StoredObjects {
 
     /** The objects of one day. */
     List<String> keys(LocalDate day) {
-        String folder = streamFolder + String.format("%04d/%02d/%02d/", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
-        return sink.list(folder).stream().filter(k -> !k.endsWith("/")).toList();
+        return sink.list(layout.dayFolder(stream, day)).stream().filter(k -> !k.endsWith("/")).toList();
     }
 
     /** Each line of the object at {@code key}, uncompressed as its name says. */

@@ -32,7 +32,7 @@ final class StreamReconciliation {
     private static final Logger LOG = Logger.getLogger(StreamReconciliation.class);
 
     private final String stream;
-    private final RecordIdentity identity;
+    private final StreamIdentity identity;
     private final StoredObjects stored;
     private final ZendeskRecords zendesk;
     private final RepairObjects repair;
@@ -41,7 +41,7 @@ final class StreamReconciliation {
     private final LaterVersions laterVersions = new LaterVersions();
 
     /** @param repair where missing records go, or null to report only */
-    StreamReconciliation(String stream, RecordIdentity identity, StoredObjects stored, ZendeskRecords zendesk,
+    StreamReconciliation(String stream, StreamIdentity identity, StoredObjects stored, ZendeskRecords zendesk,
                          RepairObjects repair, Clock clock, Deadline deadline) {
         this.stream = stream;
         this.identity = identity;
@@ -58,6 +58,7 @@ final class StreamReconciliation {
         long inBucket;
         long missing;
         long duplicated;
+        long repaired;
         final List<String> missingIds = new ArrayList<>();
         final List<String> duplicatedIds = new ArrayList<>();
         final Set<String> duplicatedKeys = new LinkedHashSet<>();
@@ -94,7 +95,10 @@ final class StreamReconciliation {
             }
             if (!laterVersions.isEmpty()) readLaterObjects(last, to, keyDays);
             laterVersions.missing(v -> missing(v.line(), v.seen(), tally));
-            if (repair != null) repair.flush();
+            if (repair != null) {
+                repair.flush();
+                tally.repaired = repair.written();
+            }
             return report(from, to, tally, true, null);
         } catch (OutOfTimeException e) {
             laterVersions.missing(v -> missing(null, v.seen(), tally)); // not confirmed either way: counted, not written
@@ -108,7 +112,7 @@ final class StreamReconciliation {
             LOG.errorf("%s", message);
             return report(from, checked == null ? to : checked, tally, checked == null ? null : false, message);
         } finally {
-            if (repair != null) repair.flush();
+            if (repair != null) repair.discard(); // what a day it did not finish found: the next run finds it again
         }
     }
 
@@ -125,7 +129,7 @@ final class StreamReconciliation {
                 keys.add(key);
                 int keyIndex = keys.size() - 1;
                 stored.lines(key, line -> {
-                    RecordIdentity.Seen seen = identity.of(line);
+                    StreamIdentity.Seen seen = identity.of(line);
                     if (seen != null && seen.time().isAfter(to)) later.add(seen, keyIndex, keys);
                 });
             }
@@ -141,7 +145,7 @@ final class StreamReconciliation {
             int keyIndex = keys.size();
             keys.add(key);
             stored.lines(key, line -> {
-                RecordIdentity.Seen seen = identity.of(line);
+                StreamIdentity.Seen seen = identity.of(line);
                 if (seen == null) return;
                 if (newest[0] == null || seen.time().isAfter(newest[0])) newest[0] = seen.time();
                 if (seen.time().isBefore(from) || seen.time().isAfter(to)) return;
@@ -151,7 +155,7 @@ final class StreamReconciliation {
         return newest[0];
     }
 
-    private void missing(String line, RecordIdentity.Seen seen, Tally tally) {
+    private void missing(String line, StreamIdentity.Seen seen, Tally tally) {
         tally.missing++;
         if (tally.missingIds.size() < DayIndex.LISTED) tally.missingIds.add(seen.identity());
         if (repair != null && line != null) repair.add(line, seen);
@@ -159,19 +163,30 @@ final class StreamReconciliation {
 
     private void compareDay(DayIndex bucket, Instant from, Instant to, Tally tally) {
         laterVersions.settle(bucket);
+        Tally day = new Tally(); // merged only once the day is read to its end
+        List<LaterVersions.Awaited> awaited = new ArrayList<>();
         LongIntMap inZendesk = new LongIntMap(); // Zendesk may list a record twice: it is one record
         zendesk.read(from, to, line -> {
-            RecordIdentity.Seen seen = identity.of(line);
+            StreamIdentity.Seen seen = identity.of(line);
             if (seen == null || inZendesk.put(seen.hash(), 0) != LongIntMap.ABSENT) return;
-            tally.inZendesk++;
+            day.inZendesk++;
             if (bucket.holds(seen)) return;
             if (identity.versioned()) {
-                laterVersions.await(line, seen, repair != null);
+                awaited.add(new LaterVersions.Awaited(repair != null ? line : null, seen));
             } else {
-                missing(line, seen, tally);
+                missing(line, seen, day);
             }
         });
-        if (repair != null) repair.flush();
+        awaited.forEach(laterVersions::await);
+        tally.inZendesk += day.inZendesk;
+        tally.missing += day.missing;
+        for (String id : day.missingIds) {
+            if (tally.missingIds.size() < DayIndex.LISTED) tally.missingIds.add(id);
+        }
+        if (repair != null) {
+            repair.flush();
+            tally.repaired = repair.written();
+        }
         tally.inBucket += bucket.size();
         tally.duplicated += bucket.duplicated();
         for (String id : bucket.duplicatedIds()) {
@@ -184,7 +199,7 @@ final class StreamReconciliation {
 
     private StreamReport report(Instant from, Instant to, Tally t, Boolean complete, String error) {
         return new StreamReport(stream, from.toString(), to.toString(), t.inZendesk, t.inBucket, t.missing, t.duplicated,
-                repair == null ? 0 : repair.written(), List.copyOf(t.missingIds), List.copyOf(t.duplicatedIds),
+                t.repaired, List.copyOf(t.missingIds), List.copyOf(t.duplicatedIds),
                 List.copyOf(t.duplicatedKeys), Boolean.TRUE.equals(complete) ? null : complete, error);
     }
 

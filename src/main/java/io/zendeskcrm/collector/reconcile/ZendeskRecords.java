@@ -50,7 +50,7 @@ interface ZendeskRecords {
      * The ticket export: one cursor export from the first {@code from} on, read on as later days are asked
      * for; a page that reaches past {@code to} is kept for the next call.
      */
-    static ZendeskRecords export(ZendeskStream stream, RecordIdentity identity, NdjsonEncoder encoder, Clock clock,
+    static ZendeskRecords export(ZendeskStream stream, StreamIdentity identity, NdjsonEncoder encoder, Clock clock,
                                  Deadline deadline) {
         return new ZendeskRecords() {
             private ObjectNode position;
@@ -62,7 +62,7 @@ interface ZendeskRecords {
                 if (position == null) position = stream.initialPosition(clock.instant()).deepCopy();
                 while (true) {
                     while (!pending.isEmpty()) {
-                        RecordIdentity.Seen seen = identity.of(pending.peek());
+                        StreamIdentity.Seen seen = identity.of(pending.peek());
                         if (seen != null && seen.time().isAfter(to)) return;
                         String next = pending.poll();
                         if (seen == null || !seen.time().isBefore(from)) line.accept(next);

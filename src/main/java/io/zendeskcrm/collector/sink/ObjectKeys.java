@@ -58,9 +58,25 @@ public final class ObjectKeys {
 
     /** The {@code n}th object of a request's chain; the first has no number. */
     public String of(String stream, Instant positionTime, String canonicalPosition, int n) {
-        String name = DAY.format(positionTime) + "/" + STAMP.format(positionTime) + "-" + fingerprint(canonicalPosition)
-                + (n > 1 ? "-" + n : "") + extension;
-        return (prefix.isEmpty() ? "" : prefix + "/") + stream + "/" + name;
+        return named(stream, positionTime, fingerprint(canonicalPosition) + (n > 1 ? "-" + n : ""));
+    }
+
+    /**
+     * An object dated {@code time} whose name goes on with {@code tail}: a tail that is not hexadecimal (such
+     * as {@code repair-...}) can never be the key of a collected page.
+     */
+    public String named(String stream, Instant time, String tail) {
+        return streamFolder(stream) + DAY.format(time) + "/" + STAMP.format(time) + "-" + tail + extension;
+    }
+
+    /** The folder of a stream's objects, ending in {@code /}. */
+    public String streamFolder(String stream) {
+        return (prefix.isEmpty() ? "" : prefix + "/") + stream + "/";
+    }
+
+    /** The folder of the objects dated {@code day}, ending in {@code /}. */
+    public String dayFolder(String stream, java.time.LocalDate day) {
+        return streamFolder(stream) + DAY.format(day.atStartOfDay(ZoneOffset.UTC)) + "/";
     }
 
     static String fingerprint(String canonicalPosition) {

@@ -147,6 +147,34 @@ class ReconcileTest extends CollectorComponentTest {
         assertTrue(sleeper.waits().stream().allMatch(w -> w.compareTo(Duration.ofMinutes(1)) <= 0), sleeper.waits().toString());
     }
 
+    /**
+     * Time runs out in the middle of the second day's pages: the report counts the first day only, whose
+     * records it repaired, and nothing of the day it did not finish (its 200 records read so far included).
+     */
+    @Test
+    void outOfTimeInTheMiddleOfADayCountsAndRepairsOnlyTheDaysItFinished() {
+        serveFake();
+        Instant since = TestClock.START.minus(Duration.ofDays(3));
+        for (int i = 0; i < 10; i++) fake.addAudit(1 + i, since.plusSeconds(3600 + i), since.plusSeconds(3600 + i));
+        Instant day2 = since.plus(Duration.ofDays(1));
+        for (int i = 0; i < 250; i++) fake.addAudit(100 + i, day2.plusSeconds(3600 + i), day2.plusSeconds(3600 + i));
+        fake.onRequest(() -> clock.advance(Duration.ofSeconds(12))); // the budget is 120 s less the 90 s margin: 30 s
+
+        ReconcileReport report = collector.reconcile(TestSettings.with("RESOURCES", "audit_logs"),
+                new ReconcileRequest(since, Optional.empty(), true), Optional.of(Duration.ofSeconds(120)));
+
+        StreamReport audit = stream(report, "audit_logs");
+        assertEquals(1, report.exitStatus(), report.toJson());
+        assertEquals(false, audit.complete());
+        assertEquals("2026-11-17T23:59:59Z", audit.to());
+        assertEquals(10, audit.inZendesk(), audit.toString());
+        assertEquals(10, audit.missing());
+        assertEquals(10, audit.repaired());
+        assertEquals("audit_logs: ran out of time after checking up to 2026-11-17T23:59:59Z; run again with --since"
+                + " 2026-11-18T00:00:00Z", audit.error());
+        assertEquals(10, bucket.records(AUDIT).size());
+    }
+
     @Test
     void aCompleteBucketIsReportedCompleteWithExitZero() {
         collectAnHour();

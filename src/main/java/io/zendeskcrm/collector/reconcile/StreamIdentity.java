@@ -18,7 +18,7 @@ import java.time.format.DateTimeParseException;
  * @param timeField  the field that dates it
  * @param versioned  true when the time is part of the identity (the ticket export)
  */
-record RecordIdentity(String idField, String timeField, boolean versioned) {
+record StreamIdentity(String idField, String timeField, boolean versioned) {
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
