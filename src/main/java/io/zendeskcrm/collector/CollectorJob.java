@@ -1,7 +1,9 @@
 package io.zendeskcrm.collector;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zendeskcrm.collector.checkpoint.Checkpoint;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
+import io.zendeskcrm.collector.checkpoint.CorruptCheckpointException;
 import io.zendeskcrm.collector.checkpoint.FencedCheckpoint;
 import io.zendeskcrm.collector.checkpoint.SupersededException;
 import io.zendeskcrm.collector.reconcile.AlreadyStored;
@@ -92,7 +94,7 @@ public final class CollectorJob {
         String pass = UUID.randomUUID().toString();
         FencedCheckpoint checkpoint;
         try {
-            checkpoint = FencedCheckpoint.takeOver(store, pass);
+            checkpoint = FencedCheckpoint.takeOver(store, pass, this::checkPositions);
         } catch (SupersededException e) {
             LOG.warnf("%s", e.getMessage());
             return RunSummary.of(destination, streams.stream().map(s -> superseded(s, new Counts(), null, e.getMessage())).toList());
@@ -125,6 +127,15 @@ public final class CollectorJob {
         }
     }
 
+    /** A position a stream cannot resume stops the pass before the take-over writes anything: the checkpoint is left as it is. */
+    private void checkPositions(Checkpoint stored, String location) {
+        for (ZendeskStream stream : streams) {
+            stored.position(stream.name()).flatMap(stream::positionProblem).ifPresent(problem -> {
+                throw new CorruptCheckpointException(location, "the position of stream " + stream.name() + " " + problem);
+            });
+        }
+    }
+
     private StreamResult outcome(ZendeskStream stream, Future<StreamResult> running) {
         try {
             return running.get();
@@ -144,7 +155,11 @@ public final class CollectorJob {
         ObjectNode position = null;
         try {
             Optional<ObjectNode> saved = checkpoint.position(name);
-            if (saved.isPresent() && startTime.isPresent()) {
+            if (saved.isPresent() && startTime.isPresent() && stream.collectedNothing(saved.get())) {
+                // An earlier first run failed before its first page: nothing pins the start yet.
+                LOG.infof("%s: START_TIME applies: the stream's checkpoint position was never collected from", name);
+                saved = Optional.empty();
+            } else if (saved.isPresent() && startTime.isPresent()) {
                 LOG.infof("%s: START_TIME is ignored: the checkpoint already holds this stream's position, and"
                         + " START_TIME applies only to a stream's first run (remove the stream's position to start again)", name);
             }

@@ -43,13 +43,26 @@ public final class FencedCheckpoint {
      * @throws CorruptCheckpointException when the stored checkpoint cannot be read
      */
     public static FencedCheckpoint takeOver(CheckpointStore store, String pass) {
+        return takeOver(store, pass, (checkpoint, location) -> { });
+    }
+
+    /** What a pass does with each checkpoint it reads while taking over, before it writes anything. */
+    @FunctionalInterface
+    public interface OnRead {
+        /** @throws CorruptCheckpointException when a stream's position cannot be resumed: nothing is written */
+        void read(Checkpoint stored, String location);
+    }
+
+    /** The same, handing each checkpoint read to {@code onRead} before the take-over is written. */
+    public static FencedCheckpoint takeOver(CheckpointStore store, String pass, OnRead onRead) {
         Long epochSeen = null;
         Checkpoint.Owner busy = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Optional<CheckpointStore.Stored> stored = store.load();
-            if (stored.isEmpty() && attempt == 1) checkConditionalWrites(store, pass);
             Checkpoint current = stored.map(s -> Checkpoint.parse(s.content(), store.location())).orElse(Checkpoint.empty());
             String currentVersion = stored.map(CheckpointStore.Stored::version).orElse(null);
+            onRead.read(current, store.location());
+            if (stored.isEmpty() && attempt == 1) checkConditionalWrites(store, pass);
             if (current.ownedBy(pass)) return new FencedCheckpoint(store, pass, current, currentVersion);
             if (epochSeen == null) {
                 epochSeen = current.epoch();

@@ -11,6 +11,22 @@ public interface ZendeskStream {
     /** The stream's name in {@code RESOURCES}, object keys and the checkpoint. */
     String name();
 
+    /**
+     * What keeps a position read from the checkpoint from being resumed (a field missing, or holding a value
+     * of the wrong type), naming the field; empty when it can be resumed. Checked before a pass writes anything.
+     */
+    default Optional<String> positionProblem(ObjectNode position) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a position read from the checkpoint was never collected from: where a first run began that
+     * failed before its first page was written. {@code START_TIME} still applies to such a stream.
+     */
+    default boolean collectedNothing(ObjectNode position) {
+        return false;
+    }
+
     /** Where a stream with no checkpoint starts. */
     ObjectNode initialPosition(Instant now);
 

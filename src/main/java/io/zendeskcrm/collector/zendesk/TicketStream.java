@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +44,8 @@ public final class TicketStream implements ZendeskStream {
     private final Instant configuredStart;
     private final TimestampField timestamp;
     private final NdjsonEncoder encoder;
+    /** The requests this pass has read, to tell an export that leads back to one of them. */
+    private final Set<String> asked = new HashSet<>();
 
     /** @param configuredStart {@code START_TIME}, or null to start {@code lookback} before the first run */
     public TicketStream(ZendeskClient client, Duration lookback, Instant configuredStart, TimestampField timestamp,
@@ -66,6 +70,24 @@ public final class TicketStream implements ZendeskStream {
         return JsonNodeFactory.instance.objectNode().put("start_time", start.getEpochSecond());
     }
 
+    /** No cursor yet: the export has not answered a page (or, rarely, its only page had none, which AlreadyStored covers). */
+    @Override
+    public boolean collectedNothing(ObjectNode position) {
+        return text(position, "cursor") == null;
+    }
+
+    @Override
+    public Optional<String> positionProblem(ObjectNode position) {
+        JsonNode cursor = position.get("cursor");
+        if (cursor == null || cursor.isNull()) {
+            JsonNode start = position.get("start_time");
+            if (start == null || start.isNull()) return Optional.of("has neither \"cursor\" nor \"start_time\"");
+            return PositionFields.optionalCount(position, "start_time", "a time in epoch seconds");
+        }
+        return PositionFields.first(PositionFields.optionalText(position, "cursor", "the export's after_cursor (a text)"),
+                PositionFields.optionalCount(position, "generated_timestamp", "a time in epoch seconds"));
+    }
+
     @Override
     public Optional<ObjectNode> nextRequest(ObjectNode position, Instant now) {
         return Optional.of(position); // the export itself says whether anything is new
@@ -84,6 +106,7 @@ public final class TicketStream implements ZendeskStream {
     public Page page(ObjectNode position, InputStream body) throws IOException {
         String cursor = text(position, "cursor");
         String request = cursor != null ? "cursor=" + cursor : "start_time=" + position.get("start_time").asLong();
+        asked.add(request);
         long keyTime = cursor == null ? requiredLong(position, "start_time") : position.path("generated_timestamp").asLong(0);
         NdjsonEncoder.Builder records = encoder.builder();
         long[] watermark = {keyTime};
@@ -100,15 +123,25 @@ public final class TicketStream implements ZendeskStream {
             newest[0] = Math.max(newest[0], ticket.path("generated_timestamp").asLong(0));
             records.add(sent, timestamp.add(ticket, "updated_at"));
         });
+        AnswerFields fields = new AnswerFields(NAME, request);
         if (!answer.hadRecords()) {
+            JsonNode tickets = answer.rest().get("tickets");
+            if (tickets != null) throw fields.notAList("tickets", tickets);
             throw new ZendeskException(NAME + ": the export response at " + request + " has no \"tickets\" array", 0);
         }
         if (withoutId[0] > 0) {
             LOG.warnf("%s: %d tickets without \"id\" on the page at %s; written all the same", NAME, withoutId[0], request);
         }
         JsonNode rest = answer.rest();
-        String after = text(rest, "after_cursor");
-        boolean end = rest.path("end_of_stream").asBoolean(false);
+        String after = fields.text(rest, "after_cursor", "after_cursor", "a text (the next cursor)");
+        if (after != null && after.isEmpty()) after = null;
+        boolean end = fields.bool(rest, "end_of_stream", "end_of_stream", false);
+        if (!end && after != null && !after.equals(cursor) && !asked.add("cursor=" + after)) {
+            // A cursor this pass already asked with: the export goes round in a circle, and would write its pages again.
+            throw new StuckCursorException(NAME + ": Zendesk answered " + request + " with after_cursor " + after + ", which"
+                    + " this pass has already read, and no end_of_stream: the export goes round in a circle; the stream stops"
+                    + " here, and the next run asks again");
+        }
         if (!end && (after == null || after.equals(cursor))) {
             // The next request would be this one again, and so would every one after it. Not the end
             // either: the export is stuck here, which the run must not report as caught up.

@@ -14,8 +14,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,6 +84,8 @@ public final class WindowedStream implements ZendeskStream {
     private final Duration delay;
     private final TimestampField timestamp;
     private final NdjsonEncoder encoder;
+    /** The pages this pass has read, by window and cursor, to tell pages that lead back to one of them. */
+    private final Set<String> asked = new HashSet<>();
     /** The end of the window this pass opened before Zendesk had answered, by the local clock; or null. */
     private Instant localEnd;
 
@@ -122,6 +126,47 @@ public final class WindowedStream implements ZendeskStream {
                 .put("recent_from", start.toString());
         p.putObject("recent");
         return p;
+    }
+
+    /**
+     * The first window's first page not read: no cursor, no ids kept, and the ids' cover starting at the
+     * watermark, which only a stream's first position does (a closed window leaves the overlap before it).
+     */
+    @Override
+    public boolean collectedNothing(ObjectNode position) {
+        return afterCursor(position) == null && position.path("recent").isEmpty() && position.path("recent_segments").isEmpty()
+                && position.path("recent_from").isTextual() && position.get("recent_from").equals(position.get("watermark"));
+    }
+
+    @Override
+    public Optional<String> positionProblem(ObjectNode position) {
+        Optional<String> idle = PositionFields.first(PositionFields.time(position, "watermark"),
+                PositionFields.optionalTime(position, "recent_from"), recentProblem(position));
+        if (idle.isPresent() || !position.has("window_end") && !position.has("window_start")) return idle;
+        String after = "Zendesk's after_cursor (a text)";
+        return PositionFields.first(PositionFields.time(position, "window_start"), PositionFields.time(position, "window_end"),
+                PositionFields.optionalTime(position, "keep_from"),
+                PositionFields.time(position, position.has("last_time") ? "last_time" : "last_created_at"),
+                PositionFields.optionalText(position, "after_cursor", after),
+                PositionFields.optionalTime(position, "gap_until"),
+                PositionFields.optionalCount(position, "gap_seconds", "a number of seconds"),
+                position.has("after_parameter") && !ListAnswer.Rest.CURSOR_PARAMETERS.contains(position.path("after_parameter").asText())
+                        ? PositionFields.wrong("after_parameter", position.get("after_parameter"), "one of "
+                                + ListAnswer.Rest.CURSOR_PARAMETERS) : Optional.empty());
+    }
+
+    /** {@code recent}: {@code {"<second>": ["<id>", ...]}} (or the earlier {@code {"<id>": "<time>"}}). */
+    private static Optional<String> recentProblem(ObjectNode position) {
+        JsonNode recent = position.get("recent");
+        if (recent == null) return Optional.empty();
+        String expected = "an object of ids by second, such as {\"2026-11-20T11:55:13Z\": [\"90817\"]}";
+        if (!recent.isObject()) return PositionFields.wrong("recent", recent, expected);
+        try {
+            RecentIds.of(recent);
+            return Optional.empty();
+        } catch (DateTimeParseException e) {
+            return PositionFields.wrong("recent", recent, expected);
+        }
     }
 
     /** @param now the local clock, which stands in for Zendesk's only until Zendesk has answered */
@@ -255,6 +300,7 @@ public final class WindowedStream implements ZendeskStream {
         String request = "window=" + windowStart(window) + ".." + windowEnd(window) + ";after="
                 + Optional.ofNullable(afterCursor(window)).orElse("");
         Instant windowEnd = windowEnd(window);
+        asked.add(windowStart(window) + ".." + windowEnd + " after " + afterCursor(window));
         Instant keepFrom = keepFrom(window); // the next window starts here
         RecentIds recent = RecentIds.of(window.path("recent"));
         Instant keyTime = lastTime(window);
@@ -282,7 +328,10 @@ public final class WindowedStream implements ZendeskStream {
             if (!time.isBefore(keepFrom)) recent.add(time, identity);
             records.add(sent, added);
         });
+        AnswerFields fields = new AnswerFields(name(), request);
         if (!answer.hadRecords()) {
+            JsonNode listed = answer.rest().get(endpoint.recordsField());
+            if (listed != null) throw fields.notAList(endpoint.recordsField(), listed);
             throw new ZendeskException(name() + ": the response at " + request + " has no \"" + endpoint.recordsField()
                     + "\" array", 0);
         }
@@ -290,9 +339,10 @@ public final class WindowedStream implements ZendeskStream {
             LOG.warnf("%s: %d records without \"%s\" on the page at %s; written all the same, recognised by content",
                     name(), withoutId[0], endpoint.idField(), request);
         }
-        JsonNode meta = answer.rest().path("meta");
-        boolean hasMore = meta.path("has_more").asBoolean(false);
-        String nextCursor = meta.path("after_cursor").isTextual() ? meta.get("after_cursor").asText() : null;
+        JsonNode meta = fields.object(answer.rest(), "meta", "meta");
+        boolean hasMore = fields.bool(meta, "has_more", "meta.has_more", false);
+        String nextCursor = fields.text(meta, "after_cursor", "meta.after_cursor", "a text (the next cursor)");
+        fields.text(fields.object(answer.rest(), "links", "links"), "next", "links.next", "a text (the next page's address)");
         if (hasMore) {
             if (nextCursor == null) {
                 throw new ZendeskException(name() + ": Zendesk said has_more without an after_cursor at " + request, 0);
@@ -300,6 +350,12 @@ public final class WindowedStream implements ZendeskStream {
             if (nextCursor.equals(afterCursor(window))) {
                 throw new StuckCursorException(name() + ": Zendesk answered the page at " + request + " with has_more and"
                         + " the same after_cursor: the cursor does not move; the stream stops here, and the next run asks again");
+            }
+            if (!asked.add(windowStart(window) + ".." + windowEnd + " after " + nextCursor)) {
+                // A cursor this pass already read the window with: the pages go round in a circle, and would be written again.
+                throw new StuckCursorException(name() + ": Zendesk answered the page at " + request + " with has_more and"
+                        + " after_cursor " + nextCursor + ", which this pass has already read: the pages go round in a circle;"
+                        + " the stream stops here, and the next run asks again");
             }
             ObjectNode next = window.deepCopy();
             next.set("recent", recent.toJson());
