@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.FencedCheckpoint;
 import io.zendeskcrm.collector.checkpoint.SupersededException;
+import io.zendeskcrm.collector.deliver.Delivery;
 import io.zendeskcrm.collector.reconcile.AlreadyStored;
 import io.zendeskcrm.collector.sink.EncodedRecords;
 import io.zendeskcrm.collector.sink.WriteOnceObjects;
@@ -44,6 +45,7 @@ public final class CollectorJob {
     private final String destination;
     private final Optional<Instant> startTime;
     private AlreadyStored.Finder alreadyStored = AlreadyStored.Finder.NONE;
+    private Delivery delivery = Delivery.OFF;
 
     /**
      * @param maxPages  pages per stream per run; 0 means no limit
@@ -64,6 +66,12 @@ public final class CollectorJob {
     /** Finds what a stream collecting again (no position, or one behind its newest object) must not write twice. */
     public CollectorJob knowing(AlreadyStored.Finder finder) {
         this.alreadyStored = finder;
+        return this;
+    }
+
+    /** Also imports every object, once durable, into SecOps (see {@link Delivery}). */
+    public CollectorJob delivering(Delivery delivery) {
+        this.delivery = delivery;
         return this;
     }
 
@@ -142,6 +150,8 @@ public final class CollectorJob {
             stored.ifPresent(s -> LOG.infof("%s: the bucket already holds records ahead of this stream's position;"
                     + " they are not written again", name));
             checkpoint.commit(name, position);
+            // What an earlier pass wrote and did not import goes first.
+            counts.delivered(delivery.deliverPending(checkpoint, name));
             boolean more = false;
             boolean reachedEnd = false;
             while (true) {
@@ -168,13 +178,17 @@ public final class CollectorJob {
                 if (!records.isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
                     WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), records,
-                            position, checkpoint::confirmOwner);
+                            position, key -> {
+                                checkpoint.confirmOwner();
+                                delivery.intend(checkpoint, name, key);
+                            });
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();
                 }
                 checkpoint.commit(name, next);
                 position = next;
+                counts.delivered(delivery.deliverPending(checkpoint, name));
                 counts.page(page);
                 progress.page(name, counts.pages, counts.records, stream.positionTime(position), clock.instant());
                 if (page.endOfStream()) {
@@ -209,6 +223,13 @@ public final class CollectorJob {
         long alreadyWritten;
         long gapSeconds;
         boolean stuckCursor;
+        long delivered;
+        long reimported;
+
+        void delivered(Delivery.Sent sent) {
+            delivered += sent.records();
+            reimported += sent.reimported();
+        }
 
         void page(Page page) {
             pages++;
@@ -242,7 +263,7 @@ public final class CollectorJob {
         return new StreamResult(stream.name(), outcome, pages, records, more, c.requests(), c.retries(), c.throttledWaits(),
                 c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
                 counts.reread, counts.rereadRequests, counts.withoutId, counts.alreadyWritten, counts.gapSeconds,
-                counts.stuckCursor, error);
+                counts.stuckCursor, error, delivery.on() ? counts.delivered : null, delivery.on() ? counts.reimported : null);
     }
 
     private static String message(RuntimeException e) {
