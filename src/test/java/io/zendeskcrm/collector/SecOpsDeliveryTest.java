@@ -302,6 +302,56 @@ class SecOpsDeliveryTest {
         assertEquals(3, sink.objects.size());
     }
 
+    @Test
+    void noTokenSignatureOrRoleCredentialReachesALogAtDebug() throws Exception {
+        // Every logger at the finest level, except those application.properties pins, pinned as it says.
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level rootLevel = root.getLevel();
+        List<java.util.logging.Logger> pinned = new ArrayList<>();
+        java.util.regex.Matcher pin = java.util.regex.Pattern.compile("quarkus\\.log\\.category\\.\"([^\"]+)\"\\.level=WARN")
+                .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("src/main/resources/application.properties")));
+        while (pin.find()) {
+            java.util.logging.Logger l = java.util.logging.Logger.getLogger(pin.group(1));
+            l.setLevel(java.util.logging.Level.WARNING);
+            pinned.add(l); // held: a logger only referenced weakly would lose its level
+        }
+        assertTrue(pinned.stream().anyMatch(l -> l.getName().equals("com.google.api.client.http")), "Google's HTTP client is pinned");
+
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getLoggerName() + " " + new java.util.logging.SimpleFormatter().formatMessage(r)
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()));
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        root.setLevel(java.util.logging.Level.ALL);
+        root.addHandler(capture);
+        try {
+            google.answerImports(503, 403);
+            MemorySink sink = new MemorySink();
+            RunSummary summary = jobs.job(new MemoryStore(), sink, 0, new ListStream("s", 1)).delivering(delivery(sink)).run();
+            assertFalse(summary.ok());
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(rootLevel);
+        }
+        assertFalse(google.tokenExchanges().isEmpty(), "a token was exchanged");
+        assertTrue(logged.stream().anyMatch(l -> l.contains("403")), "the refusal is logged: " + logged);
+        for (String secret : List.of(FakeGoogle.ACCESS_TOKEN, FakeGoogle.AWS_SECRET_ACCESS_KEY, FakeGoogle.AWS_SESSION_TOKEN,
+                "AWS4-HMAC-SHA256", "Signature=", "subject_token")) {
+            List<String> leaks = logged.stream().filter(l -> l.contains(secret)).toList();
+            assertEquals(List.of(), leaks, secret + " was logged");
+        }
+    }
+
     /** Lists {@code key} for import as a pass does before writing it. */
     static void listAsWritten(FencedCheckpoint checkpoint, String stream, String key) {
         ObjectNode state = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();

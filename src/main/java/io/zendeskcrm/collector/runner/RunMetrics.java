@@ -43,6 +43,9 @@ public final class RunMetrics {
             metric(metrics, line, "RecordsWithoutId", "Count", s.withoutId());
             metric(metrics, line, "RetentionGap", "Seconds", s.gapSeconds());
             if (s.lagSeconds() != null) metric(metrics, line, "CheckpointLagSeconds", "Seconds", s.lagSeconds());
+            // With direct delivery to SecOps only: records imported, and of those the ones sent again after a crash.
+            if (s.delivered() != null) metric(metrics, line, "DeliveredRecords", "Count", s.delivered());
+            if (s.reimported() != null) metric(metrics, line, "ReimportedRecords", "Count", s.reimported());
             lines.add(line.toString());
         }
         // Per pass, not per stream: a pass fenced out by a newer one (not a failure; see README).
