@@ -74,6 +74,8 @@ public class Collector {
 
     private S3Client s3;
     private AccessTokens accessTokens;
+    private HttpClient secOpsHttp;
+    private Duration secOpsHttpTimeout;
     private String accessTokensFor;
     private String s3Identity;
     private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
@@ -188,10 +190,18 @@ public class Collector {
     private Delivery delivery(Settings settings, RecordSink sink, Deadline deadline) {
         if (settings.secOps().isEmpty()) return Delivery.OFF;
         SecOps secOps = settings.secOps().get();
-        ChronicleImport chronicle = new ChronicleImport(secOps, accessTokens(secOps), HttpClient.newBuilder()
-                .connectTimeout(settings.httpTimeout()).followRedirects(HttpClient.Redirect.NEVER).build(),
+        ChronicleImport chronicle = new ChronicleImport(secOps, accessTokens(secOps), secOpsHttp(settings.httpTimeout()),
                 settings.httpTimeout(), settings.httpRetries(), sleeper, clock, deadline, () -> ThreadLocalRandom.current().nextDouble());
         return new Delivery(sink, chronicle, clock);
+    }
+
+    /** One client (a connection pool and its thread) for the life of the process, as for the REST clients. */
+    private synchronized HttpClient secOpsHttp(Duration connectTimeout) {
+        if (secOpsHttp == null || !connectTimeout.equals(secOpsHttpTimeout)) {
+            secOpsHttp = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+            secOpsHttpTimeout = connectTimeout;
+        }
+        return secOpsHttp;
     }
 
     /** Kept from pass to pass, so that a token is exchanged about once an hour, not at every pass. */
