@@ -6,6 +6,7 @@ import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.checkpoint.CorruptCheckpointException;
 import io.zendeskcrm.collector.checkpoint.FencedCheckpoint;
 import io.zendeskcrm.collector.checkpoint.SupersededException;
+import io.zendeskcrm.collector.deliver.Delivery;
 import io.zendeskcrm.collector.reconcile.AlreadyStored;
 import io.zendeskcrm.collector.sink.EncodedRecords;
 import io.zendeskcrm.collector.sink.WriteOnceObjects;
@@ -51,6 +52,7 @@ public final class CollectorJob {
     private AlreadyStored.Finder alreadyStored = AlreadyStored.Finder.NONE;
     /** Zendesk's present from the local clock's, for the freshness figures; the local clock until set. */
     private UnaryOperator<Instant> zendeskNow = UnaryOperator.identity();
+    private Delivery delivery = Delivery.OFF;
 
     /**
      * @param maxPages  pages per stream per run; 0 means no limit
@@ -77,6 +79,12 @@ public final class CollectorJob {
     /** Measures the freshness figures by Zendesk's clock ({@code ZendeskTime::now}) rather than the local one. */
     public CollectorJob measuringBy(UnaryOperator<Instant> zendeskNow) {
         this.zendeskNow = zendeskNow;
+        return this;
+    }
+
+    /** Also imports every object, once durable, into SecOps (see {@link Delivery}). */
+    public CollectorJob delivering(Delivery delivery) {
+        this.delivery = delivery;
         return this;
     }
 
@@ -169,6 +177,8 @@ public final class CollectorJob {
             stored.ifPresent(s -> LOG.infof("%s: the bucket already holds records ahead of this stream's position;"
                     + " they are not written again", name));
             checkpoint.commit(name, position);
+            // What an earlier pass wrote and did not import goes first.
+            counts.delivered(delivery.deliverPending(checkpoint, name));
             boolean more = false;
             boolean reachedEnd = false;
             while (true) {
@@ -198,7 +208,10 @@ public final class CollectorJob {
                 if (!records.isEmpty()) {
                     // A pass fenced out while it fetched (or while it wrote) writes nothing more.
                     WriteOnceObjects.Result written = objects.write(name, page.keyTime(), page.request(), records,
-                            position, checkpoint::confirmOwner);
+                            position, key -> {
+                                checkpoint.confirmOwner();
+                                delivery.intend(checkpoint, name, key);
+                            });
                     next = stream.alreadyWritten(next, written.elsewhere());
                     counts.records += written.written();
                     counts.alreadyWritten += written.alreadyThere();
@@ -207,6 +220,7 @@ public final class CollectorJob {
                 next = withNewest(next, newest);
                 checkpoint.commit(name, next);
                 position = next;
+                counts.delivered(delivery.deliverPending(checkpoint, name));
                 counts.page(page);
                 progress.page(name, counts.pages, counts.records, stream.positionTime(position), clock.instant());
                 if (page.endOfStream()) {
@@ -243,6 +257,13 @@ public final class CollectorJob {
         boolean stuckCursor;
         /** The time of the newest record the stream has in the bucket, this pass or before; null until one is. */
         Instant newest;
+        long delivered;
+        long reimported;
+
+        void delivered(Delivery.Sent sent) {
+            delivered += sent.records();
+            reimported += sent.reimported();
+        }
 
         void page(Page page) {
             pages++;
@@ -299,7 +320,7 @@ public final class CollectorJob {
                 c.pacedMillis() / 1000, seconds, position == null ? null : stream.describe(position), lag,
                 freshness.newestRecordAgeSeconds(), freshness.watermarkAgeSeconds(),
                 counts.reread, counts.rereadRequests, counts.withoutId, counts.alreadyWritten, counts.gapSeconds,
-                counts.stuckCursor, error);
+                counts.stuckCursor, error, delivery.on() ? counts.delivered : null, delivery.on() ? counts.reimported : null);
     }
 
     private static String message(RuntimeException e) {

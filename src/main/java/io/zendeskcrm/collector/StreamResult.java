@@ -27,6 +27,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *                       found by this run (also when it then failed)
  * @param stuckCursor    the stream failed because Zendesk kept answering the same cursor
  * @param error          why the stream failed or was superseded, or null
+ * @param delivered      with direct delivery to SecOps: records imported by this run (null when delivery is off)
+ * @param reimported     of those, records sent again after a pass stopped between importing and recording it
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,9 +53,21 @@ public record StreamResult(
         @JsonProperty("already_written") long alreadyWritten,
         @JsonProperty("gap_seconds") long gapSeconds,
         @JsonProperty("stuck_cursor") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean stuckCursor,
-        String error) {
+        String error,
+        @JsonProperty("delivered_records") Long delivered,
+        @JsonProperty("reimported_records") Long reimported) {
 
     public enum Outcome { OK, FAILED, SUPERSEDED }
+
+    /** A result without delivery to SecOps. */
+    public StreamResult(String stream, Outcome outcome, int pages, long records, boolean more, long requests, long retries,
+                        long throttledWaits, long pacedSeconds, double seconds, ObjectNode position, Long lagSeconds,
+                        Long newestRecordAgeSeconds, Long watermarkAgeSeconds, long rereadRecords, long rereadRequests, long withoutId, long alreadyWritten, long gapSeconds,
+                        boolean stuckCursor, String error) {
+        this(stream, outcome, pages, records, more, requests, retries, throttledWaits, pacedSeconds, seconds, position,
+                lagSeconds, newestRecordAgeSeconds, watermarkAgeSeconds, rereadRecords, rereadRequests, withoutId, alreadyWritten,
+                gapSeconds, stuckCursor, error, null, null);
+    }
 
     /** False only when the stream failed; a superseded stream stopped as it should. */
     @JsonProperty("ok")

@@ -112,7 +112,7 @@ class CollectorJobTest {
     }
 
     /** Compare-and-swap on a version counter; can be told to fail the k-th commit as a crash would. */
-    static final class MemoryStore implements CheckpointStore {
+    static class MemoryStore implements CheckpointStore {
         byte[] content;
         int version;
         final List<String> commits = new ArrayList<>();

@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checkpoint document: a format version, the pass that owns it, and one position per stream.
- * Positions are opaque here; each stream reads and writes its own.
+ * The checkpoint document: a format version, the pass that owns it, one position per stream and, with
+ * direct delivery to SecOps, per stream the objects written and not yet imported ({@code deliveries}).
+ * Positions and deliveries are opaque here; each stream reads and writes its own.
  *
- * <pre>{"version": 2, "owner": {"pass": "...", "epoch": 7}, "streams": {"audit_logs": {...}, ...}}</pre>
+ * <pre>{"version": 2, "owner": {"pass": "...", "epoch": 7}, "streams": {"audit_logs": {...}, ...}, "deliveries": {...}}</pre>
  *
  * Version 1 (no owner) is read as epoch 0 and written back as version 2.
  */
-public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams) {
+public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams, Map<String, ObjectNode> deliveries) {
 
     public static final int FORMAT_VERSION = 2;
     private static final int OLDEST_READABLE_VERSION = 1;
@@ -31,7 +32,7 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
     public record Owner(String pass, long epoch) {}
 
     public static Checkpoint empty() {
-        return new Checkpoint(Optional.empty(), Map.of());
+        return new Checkpoint(Optional.empty(), Map.of(), Map.of());
     }
 
     public long epoch() {
@@ -43,7 +44,7 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
     }
 
     public Checkpoint withOwner(Owner next) {
-        return new Checkpoint(Optional.of(next), streams);
+        return new Checkpoint(Optional.of(next), streams, deliveries);
     }
 
     public Optional<ObjectNode> position(String stream) {
@@ -53,7 +54,20 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
     public Checkpoint with(String stream, ObjectNode position) {
         Map<String, ObjectNode> copy = new LinkedHashMap<>(streams);
         copy.put(stream, position);
-        return new Checkpoint(owner, Map.copyOf(copy));
+        return new Checkpoint(owner, Map.copyOf(copy), deliveries);
+    }
+
+    /** What of {@code stream}'s objects awaits import into SecOps; empty when nothing does. */
+    public Optional<ObjectNode> delivery(String stream) {
+        return Optional.ofNullable(deliveries.get(stream));
+    }
+
+    /** With {@code stream}'s delivery state replaced, or removed when {@code state} is null. */
+    public Checkpoint withDelivery(String stream, ObjectNode state) {
+        Map<String, ObjectNode> copy = new LinkedHashMap<>(deliveries);
+        if (state == null) copy.remove(stream);
+        else copy.put(stream, state);
+        return new Checkpoint(owner, streams, Map.copyOf(copy));
     }
 
     public byte[] toJson() {
@@ -62,6 +76,10 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
         owner.ifPresent(o -> root.putObject("owner").put("pass", o.pass()).put("epoch", o.epoch()));
         ObjectNode s = root.putObject("streams");
         streams.keySet().stream().sorted().forEach(k -> s.set(k, streams.get(k)));
+        if (!deliveries.isEmpty()) {
+            ObjectNode d = root.putObject("deliveries");
+            deliveries.keySet().stream().sorted().forEach(k -> d.set(k, deliveries.get(k)));
+        }
         try {
             return JSON.writeValueAsBytes(root); // compact: it is rewritten after every page
         } catch (JsonProcessingException e) {
@@ -108,7 +126,17 @@ public record Checkpoint(Optional<Owner> owner, Map<String, ObjectNode> streams)
             }
             positions.put(e.getKey(), (ObjectNode) e.getValue());
         }
-        return new Checkpoint(owner, Map.copyOf(positions));
+        Map<String, ObjectNode> deliveries = new LinkedHashMap<>();
+        JsonNode d = root.path("deliveries");
+        if (!d.isMissingNode() && !d.isObject()) throw new CorruptCheckpointException(location, "\"deliveries\" is not an object");
+        for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isObject() || !e.getValue().path("objects").isArray()) {
+                throw new CorruptCheckpointException(location, "the delivery of stream " + e.getKey() + " has no \"objects\" list");
+            }
+            deliveries.put(e.getKey(), (ObjectNode) e.getValue());
+        }
+        return new Checkpoint(owner, Map.copyOf(positions), Map.copyOf(deliveries));
     }
 
     @Override

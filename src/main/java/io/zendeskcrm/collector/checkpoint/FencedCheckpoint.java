@@ -114,12 +114,28 @@ public final class FencedCheckpoint {
         ObjectNode stored = plan == null ? position : plan.stored();
         // Compared as text: a number read back from JSON may be an int node where the page built a long one.
         if (committed != null && committed.toString().equals(stored.toString())) return;
-        Checkpoint next = checkpoint.with(stream, stored.deepCopy());
+        write(checkpoint.with(stream, stored.deepCopy()));
+        if (plan != null) segments.committed(stream, plan);
+    }
+
+    /** What of {@code stream}'s objects awaits import into SecOps, as last committed. */
+    public synchronized Optional<ObjectNode> delivery(String stream) {
+        return checkpoint.delivery(stream).map(ObjectNode::deepCopy);
+    }
+
+    /** Saves {@code stream}'s delivery state (null: nothing awaits import) unless the checkpoint already holds it. */
+    public synchronized void commitDelivery(String stream, ObjectNode state) {
+        ObjectNode committed = checkpoint.delivery(stream).orElse(null);
+        if (committed == null ? state == null : state != null && committed.toString().equals(state.toString())) return;
+        write(checkpoint.withDelivery(stream, state == null ? null : state.deepCopy()));
+    }
+
+    /** Writes {@code next} over the version this pass last wrote; a conflict is settled by the stored owner. */
+    private void write(Checkpoint next) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 version = store.commit(next.toJson(), version);
                 checkpoint = next;
-                if (plan != null) segments.committed(stream, plan);
                 return;
             } catch (CheckpointConflictException e) {
                 adoptOwnWrite();

@@ -44,7 +44,8 @@ public record Settings(
         Optional<Secret> awsSessionToken,
         Optional<Duration> timeBudget,
         Duration lambdaTimeMargin,
-        int rateLimitReservePercent) {
+        int rateLimitReservePercent,
+        Optional<SecOps> secOps) {
 
     public static final String AUDIT_LOGS = "audit_logs";
     public static final String INCREMENTAL_TICKETS = "incremental_tickets";
@@ -126,7 +127,7 @@ public record Settings(
         return new Settings(bucket, prefix, stateKey, outputDir, baseUrl, credentials,
                 resources, maxPages, lookback, startTime, timeout, retries, compression, addTimestamp, overlap, delay,
                 accessPageSize, accessOverlap, accessDelay, s3Endpoint, extensionPort, sessionToken, timeBudget, margin,
-                r.integer("RATE_LIMIT_RESERVE_PERCENT", 20, 0, 90));
+                r.integer("RATE_LIMIT_RESERVE_PERCENT", 20, 0, 90), SecOps.load(r));
     }
 
     /** The same settings with other credentials (references resolved to their values). */
@@ -134,7 +135,7 @@ public record Settings(
         return new Settings(bucket, prefix, stateKey, outputDir, zendeskBaseUrl, replaced,
                 resources, maxPages, lookback, startTime, httpTimeout, httpRetries, compression, addTimestamp,
                 auditLogOverlap, auditLogDelay, accessLogPageSize, accessLogOverlap, accessLogDelay, s3Endpoint, secretsExtensionPort, awsSessionToken, timeBudget,
-                lambdaTimeMargin, rateLimitReservePercent);
+                lambdaTimeMargin, rateLimitReservePercent, secOps);
     }
 
     /** True when the checkpoint would be read by a SecOps feed pointed at the data prefix. */

@@ -6,7 +6,14 @@ import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.checkpoint.CheckpointStore;
 import io.zendeskcrm.collector.config.Credentials;
 import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.config.SecOps;
 import io.zendeskcrm.collector.config.SettingsException;
+import io.zendeskcrm.collector.deliver.AccessTokens;
+import io.zendeskcrm.collector.deliver.ChronicleImport;
+import io.zendeskcrm.collector.deliver.Delivery;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import java.net.http.HttpClient;
+import java.util.concurrent.ThreadLocalRandom;
 import io.zendeskcrm.collector.reconcile.AlreadyStored;
 import io.zendeskcrm.collector.reconcile.ReconcileReport;
 import io.zendeskcrm.collector.reconcile.ReconcileRequest;
@@ -66,6 +73,10 @@ public class Collector {
     StopRequest stop;
 
     private S3Client s3;
+    private AccessTokens accessTokens;
+    private HttpClient secOpsHttp;
+    private Duration secOpsHttpTimeout;
+    private String accessTokensFor;
     private String s3Identity;
     private final java.util.Map<String, Object> restClients = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -123,6 +134,7 @@ public class Collector {
                 settings.maxPages(), clock, stats, settings.destination(), settings.startTime())
                 .knowing(AlreadyStored.finder(sink, settings.prefix(), encoder))
                 .measuringBy(client.zendeskTime()::now)
+                .delivering(delivery(settings, sink, deadline))
                 .run(deadline, new StopAtPageBoundary(stop, progress));
         if (!(authorizer instanceof OAuthTokens tokens)) return summary;
         // A rotated refresh token still unstored fails the pass (the next one would be refused), and the
@@ -173,6 +185,35 @@ public class Collector {
                                     credentials.secret(Credentials.REFRESH_TOKEN))
                             : null);
         };
+    }
+
+    /** Direct delivery to SecOps when SECOPS_INSTANCE is set; off otherwise. */
+    private Delivery delivery(Settings settings, RecordSink sink, Deadline deadline) {
+        if (settings.secOps().isEmpty()) return Delivery.OFF;
+        SecOps secOps = settings.secOps().get();
+        ChronicleImport chronicle = new ChronicleImport(secOps, accessTokens(secOps), secOpsHttp(settings.httpTimeout()),
+                settings.httpTimeout(), settings.httpRetries(), sleeper, clock, deadline, () -> ThreadLocalRandom.current().nextDouble());
+        return new Delivery(sink, chronicle, clock);
+    }
+
+    /** One client (a connection pool and its thread) for the life of the process, as for the REST clients. */
+    private synchronized HttpClient secOpsHttp(Duration connectTimeout) {
+        if (secOpsHttp == null || !connectTimeout.equals(secOpsHttpTimeout)) {
+            secOpsHttp = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+            secOpsHttpTimeout = connectTimeout;
+        }
+        return secOpsHttp;
+    }
+
+    /** Kept from pass to pass, so that a token is exchanged about once an hour, not at every pass. */
+    private synchronized AccessTokens accessTokens(SecOps secOps) {
+        String identity = secOps.configSource() + " " + java.util.Arrays.hashCode(secOps.credentialConfig());
+        if (accessTokens == null || !identity.equals(accessTokensFor)) {
+            NetHttpTransport transport = new NetHttpTransport();
+            accessTokens = AccessTokens.of(secOps, () -> transport);
+            accessTokensFor = identity;
+        }
+        return accessTokens;
     }
 
     /** Where objects go: OUTPUT_DIR, or the bucket. */

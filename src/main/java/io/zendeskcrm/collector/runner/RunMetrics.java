@@ -46,6 +46,9 @@ public final class RunMetrics {
             // Freshness: the newest record's age grows while an account is quiet; the watermark's does not.
             if (s.newestRecordAgeSeconds() != null) metric(metrics, line, "NewestRecordAgeSeconds", "Seconds", s.newestRecordAgeSeconds());
             if (s.watermarkAgeSeconds() != null) metric(metrics, line, "WatermarkAgeSeconds", "Seconds", s.watermarkAgeSeconds());
+            // With direct delivery to SecOps only: records imported, and of those the ones sent again after a crash.
+            if (s.delivered() != null) metric(metrics, line, "DeliveredRecords", "Count", s.delivered());
+            if (s.reimported() != null) metric(metrics, line, "ReimportedRecords", "Count", s.reimported());
             lines.add(line.toString());
         }
         // Per pass, not per stream: a pass fenced out by a newer one (not a failure; see README).

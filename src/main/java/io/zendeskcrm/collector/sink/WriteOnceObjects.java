@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Writes a page so that no object is ever replaced and no record is written twice for one request.
@@ -70,6 +71,12 @@ public final class WriteOnceObjects {
      */
     public Result write(String stream, Instant keyTime, String request, EncodedRecords records, ObjectNode position,
                         Runnable beforeEachCreate) {
+        return write(stream, keyTime, request, records, position, key -> beforeEachCreate.run());
+    }
+
+    /** As above; {@code beforeCreating} is told the key of each object about to be created. */
+    public Result write(String stream, Instant keyTime, String request, EncodedRecords records, ObjectNode position,
+                        Consumer<String> beforeCreating) {
         ObjectKeys keys = this.keys;
         NdjsonEncoder encoder = this.encoder;
         String recorded = position == null ? null : position.path(LAYOUT).asText(null);
@@ -83,7 +90,7 @@ public final class WriteOnceObjects {
             }
         }
         String first = keys.of(stream, keyTime, request, 1);
-        beforeEachCreate.run();
+        beforeCreating.accept(first);
         if (sink.create(first, records.content())) return new Result(records.count(), 0, List.of());
         // Taken: only now are the page's records needed one by one, to tell what is already there.
         List<String> onPage = new ArrayList<>(records.count());
@@ -98,7 +105,7 @@ public final class WriteOnceObjects {
             String key = keys.of(stream, keyTime, request, n);
             boolean remaining = onPage.stream().anyMatch(id -> !found.contains(id));
             if (remaining) {
-                beforeEachCreate.run();
+                beforeCreating.accept(key);
                 EncodedRecords rest = encoder.repack(records.content(), i -> !found.contains(onPage.get(i)));
                 if (sink.create(key, rest.content())) {
                     written = rest.count();

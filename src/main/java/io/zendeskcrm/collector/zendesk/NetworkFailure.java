@@ -15,14 +15,14 @@ import javax.net.ssl.SSLException;
  * which it was. The texts name ZENDESK_BASE_URL or HTTP_TIMEOUT where they are the likely fix; they
  * show host names and ports (the URL carries no credentials: settings refuse them), never a query.
  */
-final class NetworkFailure {
+public final class NetworkFailure {
     private static final Pattern TIMEOUT_MILLIS = Pattern.compile("(\\d+) ?ms");
     private static final Pattern RESOLVER_HOST = Pattern.compile("'([^']+)'");
 
     private NetworkFailure() {}
 
     /** One phrase for the failure, such as {@code "connection refused by localhost/127.0.0.1:9 (ConnectException)"}. */
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable timeout = find(failure, t -> t instanceof TimeoutException || t instanceof SocketTimeoutException
                 || t.getClass().getSimpleName().contains("Timeout"));
         if (timeout != null) return timedOut(timeout);

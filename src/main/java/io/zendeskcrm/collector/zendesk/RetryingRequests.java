@@ -204,8 +204,13 @@ public final class RetryingRequests {
 
     /** About 1 s, 2 s, 4 s, ... capped at {@link #MAX_BACKOFF}, each between half and all of that (jitter). */
     Duration backoff(int attempt) {
+        return backoff(attempt, jitter.getAsDouble());
+    }
+
+    /** The same backoff for other services' requests; {@code jitter} is a number in [0, 1). */
+    public static Duration backoff(int attempt, double jitter) {
         long millis = Math.min(1000L << Math.min(attempt - 1, 6), MAX_BACKOFF.toMillis());
-        return Duration.ofMillis(millis / 2 + (long) (millis / 2 * jitter.getAsDouble()));
+        return Duration.ofMillis(millis / 2 + (long) (millis / 2 * jitter));
     }
 
     /** Zendesk's own {@code error}/{@code description} words from an error body, short; never record data. */

@@ -32,7 +32,9 @@ class LogLevelPinsTest {
             "software.amazon.awssdk.http.apache.internal.conn.SdkTlsSocketFactory",
             "software.amazon.awssdk.auth.signer.internal.AbstractAws4Signer",
             "org.jboss.resteasy.reactive.client.logging.DefaultClientLogger",
-            "io.quarkus.rest.client.reactive.runtime.RestClientBuilderImpl");
+            "io.quarkus.rest.client.reactive.runtime.RestClientBuilderImpl",
+            "com.google.api.client.http.HttpTransport",
+            "com.google.auth.oauth2.ExternalAccountCredentials");
 
     @Test
     void theWireAndHeaderLoggersStayAtWarnWhenTheRootIsAtDebug() {

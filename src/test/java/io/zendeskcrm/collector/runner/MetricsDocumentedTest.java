@@ -26,7 +26,7 @@ class MetricsDocumentedTest {
     /** Every metric a pass or a reconcile can emit: a summary with every optional figure set. */
     private static Set<String> emitted() throws Exception {
         RunSummary pass = RunSummary.of("s3://b", List.of(new StreamResult("audit_logs", StreamResult.Outcome.OK,
-                1, 1, false, 1, 0, 0, 0, 0, null, 0L, 60L, 5L, 0, 0, 0, 0, 0, false, null))).withOAuth(86_400L, null);
+                1, 1, false, 1, 0, 0, 0, 0, null, 0L, 60L, 5L, 0, 0, 0, 0, 0, false, null, 1L, 0L))).withOAuth(86_400L, null);
         List<String> lines = new java.util.ArrayList<>(RunMetrics.emf(pass, "fn", Instant.EPOCH));
         lines.addAll(ReconcileMetrics.emf(new ReconcileReport(List.of(new StreamReport("audit_logs", "a", "b", 1, 1, 0, 0, 0,
                 List.of(), List.of(), List.of(), null, null))), "fn", Instant.EPOCH));
