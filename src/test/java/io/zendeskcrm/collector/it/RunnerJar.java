@@ -35,7 +35,10 @@ final class RunnerJar {
         // the JVM that built the archive. (-Dbench.plain-jvm=true: plain `java -Xmx256m -jar`, for a benchmark's
         // "before".)
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(Boolean.getBoolean("bench.plain-jvm")
+        // SIGINT as from a terminal: a build started in the background passes it on ignored, and the JVM then never
+        // sees a Ctrl-C (env resets it).
+        List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT"));
+        command.addAll(Boolean.getBoolean("bench.plain-jvm")
                 ? List.of(java, "-Xmx256m", "-jar", jar().toAbsolutePath().toString())
                 : List.of(launcher().toString()));
         command.addAll(List.of(args));

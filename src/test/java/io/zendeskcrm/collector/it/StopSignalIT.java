@@ -147,8 +147,19 @@ class StopSignalIT extends OneAccount {
     @Test
     void aSecondCtrlCStopsAtOnceWithOneLineAndExit130(@TempDir Path logs) throws Exception {
         Map<String, String> env = slowAccount();
+        env.put("HTTP_TIMEOUT", "600");
         Process p = RunnerJar.start(env, logs.resolve("twice"), "once");
         awaitRequests(6, p);
+        // The pages in flight at the first Ctrl-C are answered only minutes later: a pass that stops at its page
+        // boundary cannot have ended before the second Ctrl-C, however slow the machine.
+        long asked = account.zendesk.requests();
+        account.zendesk.responseDelay(Duration.ofMinutes(5));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (account.zendesk.requests() == asked && System.nanoTime() < deadline) {
+            assertTrue(p.isAlive(), "the collector exited early");
+            Thread.sleep(20);
+        }
+        assertTrue(account.zendesk.requests() > asked, "a page is on its way");
         Map<String, String> before = account.bucket.etags("zendesk/crm/");
 
         signal(p, "INT");
