@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
-import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zendeskcrm.collector.RunSummary;
 import io.zendeskcrm.collector.config.Schedule;
 import io.zendeskcrm.collector.config.Settings;
@@ -20,8 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-/** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations. */
-@QuarkusMain
+/** {@code once}, the schedule, or (inside Lambda) nothing but serving invocations; started by {@link Launch}. */
 public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;

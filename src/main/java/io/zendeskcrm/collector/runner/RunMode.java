@@ -34,6 +34,11 @@ public enum RunMode {
         return lambdaRuntimeApi != null && !lambdaRuntimeApi.isBlank() ? LAMBDA : SCHEDULE;
     }
 
+    /** Run from a shell for its answer, rather than serving passes until stopped. */
+    public boolean isCommand() {
+        return this == ONCE || this == RECONCILE || this == CHECK || this == HELP || this == USAGE;
+    }
+
     public static RunMode current(String[] args) {
         if (ClassDataTraining.requested()) return CLASS_DATA_TRAINING;
         return of(args, Collector.config("AWS_LAMBDA_RUNTIME_API").orElse(null));

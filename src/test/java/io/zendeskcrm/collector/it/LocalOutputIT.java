@@ -83,7 +83,7 @@ class LocalOutputIT extends OneAccount {
 
             assertEquals(2, result.exitCode(), result.stderr());
             assertEquals(List.of("configuration error: OUTPUT_DIR (" + dir + ") cannot be written: " + why),
-                    OnceCommandIT.ours(result.stderr()));
+                    result.stderr().lines().toList());
             assertEquals(0, account.zendesk.requests(), "refused before any request");
         } finally {
             if (mount != null) mount.close();

@@ -51,4 +51,14 @@ class RunModeTest {
         assertEquals("once", RunMode.unknownArgument(new String[] {"once", "once"}));
         assertEquals("", RunMode.unknownArgument(new String[] {""}));
     }
+
+    /** Commands answer with their own lines only (see Launch); the long-running modes keep Quarkus' lines. */
+    @Test
+    void commandsAreTheModesRunForTheirAnswer() {
+        for (RunMode mode : RunMode.values()) {
+            boolean command = mode == RunMode.ONCE || mode == RunMode.CHECK || mode == RunMode.RECONCILE
+                    || mode == RunMode.HELP || mode == RunMode.USAGE;
+            assertEquals(command, mode.isCommand(), mode.name());
+        }
+    }
 }
