@@ -11,7 +11,11 @@ import io.zendeskcrm.collector.config.SettingsException;
 import io.zendeskcrm.collector.reconcile.ReconcileReport;
 import io.zendeskcrm.collector.reconcile.ReconcileRequest;
 import jakarta.inject.Inject;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,8 +28,9 @@ public class Main implements QuarkusApplication {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
     static final String USAGE = """
-            usage: java -jar target/zendesk-crm-collector-<version>-runner.jar [once | check | reconcile ... | --help]
-              (the jar loads its libraries from the lib/ directory beside it)
+            usage: zendesk-crm-collector [once | check | reconcile ... | --help]
+              (target/zendesk-crm-collector, made by ./mvnw package; or java -jar target/*-runner.jar, which loads its
+              libraries from the lib/ directory beside it)
               once    run one pass, print a JSON summary on stdout; exit 0 on success, 1 when a stream failed,
                       2 on a configuration error
               check   verify, without collecting, what a first run needs (settings, Zendesk, credentials, each stream,
@@ -36,8 +41,9 @@ public class Main implements QuarkusApplication {
                       nothing is missing (after repair) or duplicated, 3 when something is, 1 when a stream failed,
                       2 on a configuration error. <time>: ISO 8601, epoch seconds, or a span back from now (36h, 7d)
               --help  print this and exit
-              (no argument) run a pass on every SCHEDULE tick (default 1h) until stopped
-            Settings are environment variables (ZENDESK_BASE_URL, S3_BUCKET or OUTPUT_DIR, AUTH_MODE, ...): see README.md.""";
+              (no argument) run a pass on every SCHEDULE tick (default %s) until stopped
+            Settings are environment variables (ZENDESK_BASE_URL, S3_BUCKET or OUTPUT_DIR, AUTH_MODE, ...): see README.md."""
+            .formatted(Schedule.DEFAULT);
 
     private static final Logger LOG = Logger.getLogger(Main.class);
 
@@ -90,10 +96,7 @@ public class Main implements QuarkusApplication {
             }
             case CHECK -> {
                 CheckReport report = collector.check(Optional.empty());
-                // UTF-8 whatever the locale says: with LANG unset the JVM would print the marks as '?'.
-                java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                        java.nio.charset.StandardCharsets.UTF_8);
-                report.lines().forEach(out::println);
+                report.lines().forEach(utf8(FileDescriptor.out)::println);
                 return report.exitStatus();
             }
             case RECONCILE -> {
@@ -104,11 +107,11 @@ public class Main implements QuarkusApplication {
                 return 0;
             }
             case HELP -> {
-                System.out.println(USAGE);
+                utf8(FileDescriptor.out).println(USAGE);
                 return 0;
             }
             case USAGE -> {
-                System.err.println("unknown argument '" + RunMode.unknownArgument(args) + "'\n" + USAGE);
+                utf8(FileDescriptor.err).println("unknown argument '" + RunMode.unknownArgument(args) + "'\n" + USAGE);
                 return EXIT_USAGE;
             }
             case SCHEDULE -> {
@@ -156,6 +159,11 @@ public class Main implements QuarkusApplication {
         }
         System.out.println(report.toJson());
         return report.exitStatus();
+    }
+
+    /** UTF-8 whatever the locale says: with LANG unset the JVM would print ✔ and ✘ as '?'. */
+    private static PrintStream utf8(FileDescriptor fd) {
+        return new PrintStream(new FileOutputStream(fd), true, StandardCharsets.UTF_8);
     }
 
     /** An exception's message on one line (the stack trace is logged at DEBUG). */

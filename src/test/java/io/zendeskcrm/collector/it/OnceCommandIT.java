@@ -95,7 +95,7 @@ class OnceCommandIT extends OneAccount {
         assertEquals(2, result.exitCode());
         List<String> lines = result.stderr().lines().toList();
         assertEquals("unknown argument 'twice'", lines.get(0), result.stderr());
-        assertTrue(lines.get(1).startsWith("usage: java -jar "), result.stderr());
+        assertTrue(lines.get(1).startsWith("usage: zendesk-crm-collector "), result.stderr());
         assertEquals("", result.stdout());
         assertEquals(0, account.zendesk.requests(), "no pass ran");
     }
@@ -105,7 +105,8 @@ class OnceCommandIT extends OneAccount {
         RunnerJar.Result result = RunnerJar.run(account.env(), logs, "--help");
 
         assertEquals(0, result.exitCode(), result.stderr());
-        assertTrue(result.stdout().startsWith("usage: java -jar "), result.stdout());
+        assertTrue(result.stdout().startsWith("usage: zendesk-crm-collector "), result.stdout());
+        assertTrue(result.stdout().contains("✔ or ✘") && result.stdout().contains("(default 5m)"), result.stdout());
         assertTrue(result.stdout().contains("once"), result.stdout());
         assertEquals("", result.stderr(), "nothing on stderr, not even Quarkus' start and stop lines");
         assertEquals(0, account.zendesk.requests(), "no pass ran");
