@@ -46,8 +46,7 @@ final class RunnerJar {
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        // JAVA_OPTS from the pom: the tests' collectors run for seconds, and the quick compiler alone spares the
-        // cores the optimising compiler's work, which would not pay off. Benchmarks run the launcher's own flags.
+        // The launcher's own flags; JAVA_OPTS only when -Dit.collector.opts asks for more (a diagnosis).
         String opts = System.getProperty("it.collector.opts", "");
         if (!opts.isBlank()) pb.environment().put("JAVA_OPTS", opts);
         pb.environment().putAll(env);
