@@ -36,15 +36,24 @@ public final class AccessTokens {
         }
     }
 
-    /** A valid access token, obtained or renewed as needed. */
+    /** A valid access token, obtained or renewed as needed; a failure names {@code stream}. */
     String token(String stream) {
+        try {
+            return token();
+        } catch (DeliveryException e) {
+            throw new DeliveryException(stream + ": " + e.getMessage());
+        }
+    }
+
+    /** The same for {@code check}, which obtains one to verify the configuration and the identity's binding. */
+    public String token() {
         try {
             credentials.refreshIfExpired();
             return credentials.getAccessToken().getTokenValue();
         } catch (IOException | RuntimeException e) {
-            throw new DeliveryException(stream + ": no Google access token for logs:import: the token exchange of the"
-                    + " configuration in " + source + " failed (" + DeliveryException.firstLine(e) + "); check the workload"
-                    + " identity pool's AWS provider and the binding of the function's role");
+            throw new DeliveryException("no Google access token for logs:import: the token exchange of the configuration in "
+                    + source + " failed (" + DeliveryException.firstLine(e) + "); check the workload identity pool's AWS"
+                    + " provider and the binding of the function's role");
         }
     }
 

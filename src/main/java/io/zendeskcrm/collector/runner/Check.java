@@ -1,8 +1,10 @@
 package io.zendeskcrm.collector.runner;
 
 import io.zendeskcrm.collector.config.Credentials;
+import io.zendeskcrm.collector.config.SecOps;
 import io.zendeskcrm.collector.config.Settings;
 import io.zendeskcrm.collector.config.SettingsException;
+import io.zendeskcrm.collector.deliver.AccessTokens;
 import io.zendeskcrm.collector.runner.CheckReport.Line;
 import io.zendeskcrm.collector.runner.CheckReport.Mark;
 import io.zendeskcrm.collector.stream.Deadline;
@@ -23,13 +25,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.regions.Region;
 
 /**
  * {@code check}: everything a first run needs, verified without collecting: the settings, Zendesk and the
- * credentials, each stream of {@code RESOURCES}, the local clock against Zendesk's, and where the collector
- * writes ({@link StorageCheck}). No checkpoint, no record and no rotated OAuth token is written.
+ * credentials, each stream of {@code RESOURCES}, the local clock against Zendesk's, where the collector
+ * writes ({@link StorageCheck}) and, with direct delivery, the Google credentials. No checkpoint, no record
+ * and no rotated OAuth token is written, and nothing is imported into SecOps.
  */
 final class Check {
     /** How long a check may take outside Lambda: a throttled Zendesk is reported, not waited out. */
@@ -38,11 +42,13 @@ final class Check {
     private final Collector collector;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Function<SecOps, AccessTokens> googleTokens;
 
-    Check(Collector collector, Clock clock, Sleeper sleeper) {
+    Check(Collector collector, Clock clock, Sleeper sleeper, Function<SecOps, AccessTokens> googleTokens) {
         this.collector = collector;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.googleTokens = googleTokens;
     }
 
     CheckReport run(Supplier<Settings> load, Optional<Duration> invocationRemaining) {
@@ -66,7 +72,27 @@ final class Check {
         Deadline deadline = Deadline.after(start, invocationRemaining.map(r -> r.minus(settings.lambdaTimeMargin())).orElse(BUDGET));
         zendesk(settings, region, deadline, lines);
         lines.addAll(new StorageCheck(settings, region.map(r -> collector.s3(settings, r))).run());
+        settings.secOps().ifPresent(secOps -> lines.addAll(secOps(secOps)));
         return CheckReport.of(lines);
+    }
+
+    /**
+     * Direct delivery: a Google access token obtained as a pass obtains it (the AWS identity signed, exchanged,
+     * impersonated when configured). {@code logs:import} itself is not tried: it has no dry run, and a test
+     * record would reach the SIEM.
+     */
+    private List<Line> secOps(SecOps secOps) {
+        Line credentials;
+        try {
+            googleTokens.apply(secOps).token();
+            credentials = new Line(Mark.PASS, "SecOps credentials", "a Google access token obtained through " + secOps.configSource()
+                    + " (workload identity federation)");
+        } catch (RuntimeException e) {
+            credentials = new Line(Mark.FAIL, "SecOps credentials", Main.oneLine(e));
+        }
+        return List.of(credentials, new Line(Mark.NOT_VERIFIED, "SecOps logs:import", "not tried, since an import cannot be"
+                + " undone: the first pass's delivery names a missing chronicle.logs.import permission on " + secOps.instance()
+                + " or an instance that is not at " + secOps.endpoint()));
     }
 
     private static Line stateKeyLine(Settings settings) {

@@ -206,7 +206,7 @@ public class Collector {
     }
 
     /** Kept from pass to pass, so that a token is exchanged about once an hour, not at every pass. */
-    private synchronized AccessTokens accessTokens(SecOps secOps) {
+    synchronized AccessTokens accessTokens(SecOps secOps) {
         String identity = secOps.configSource() + " " + java.util.Arrays.hashCode(secOps.credentialConfig());
         if (accessTokens == null || !identity.equals(accessTokensFor)) {
             NetHttpTransport transport = new NetHttpTransport();
@@ -301,7 +301,7 @@ public class Collector {
 
     /** {@code check} with the settings from the environment: what a first run needs, verified without collecting. */
     public CheckReport check(Optional<Duration> invocationRemaining) {
-        return new Check(this, clock, sleeper).run(() -> Settings.load(Collector::config), invocationRemaining);
+        return new Check(this, clock, sleeper, this::accessTokens).run(() -> Settings.load(Collector::config), invocationRemaining);
     }
 
     /** Where the checkpoint of these settings lives, for messages. */

@@ -4,8 +4,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.zendeskcrm.collector.config.Settings;
+import io.zendeskcrm.collector.deliver.AccessTokens;
 import io.zendeskcrm.collector.support.CollectorComponentTest;
 import io.zendeskcrm.collector.support.CollectorTestResources;
+import io.zendeskcrm.collector.support.FakeGoogle;
 import io.zendeskcrm.collector.support.FakeZendesk;
 import io.zendeskcrm.collector.support.RecordingS3Proxy;
 import io.zendeskcrm.collector.support.TestSettings;
@@ -37,7 +39,14 @@ class CheckTest extends CollectorComponentTest {
     }
 
     private CheckReport check(Supplier<Settings> settings) {
-        return new Check(collector, clock, sleeper).run(settings, Optional.empty());
+        // The fake token exchange is https with a self-signed certificate: its transport trusts it.
+        return new Check(collector, clock, sleeper, secOps -> AccessTokens.of(secOps, FakeGoogle::transport))
+                .run(settings, Optional.empty());
+    }
+
+    private static String[] withSecOps(FakeGoogle google) {
+        return new String[] {"SECOPS_INSTANCE", FakeGoogle.INSTANCE, "SECOPS_ENDPOINT", google.endpoint().toString(),
+                "SECOPS_CREDENTIAL_CONFIG", new String(google.credentialConfig(), java.nio.charset.StandardCharsets.UTF_8)};
     }
 
     /** The line of {@code item}, whatever its mark. */
@@ -278,5 +287,43 @@ class CheckTest extends CollectorComponentTest {
 
     private String zendeskUrl() {
         return "http://localhost:" + zendesk.port();
+    }
+
+    @Test
+    void directDeliveryObtainsAGoogleTokenAndImportsNothing() {
+        serveFake();
+        try (FakeGoogle google = new FakeGoogle()) {
+            CheckReport report = check(withSecOps(google));
+
+            assertTrue(report.ok(), report.lines().toString());
+            assertEquals("✔ SecOps credentials: a Google access token obtained through SECOPS_CREDENTIAL_CONFIG (workload identity"
+                    + " federation)", line(report, "SecOps credentials"));
+            assertTrue(line(report, "SecOps logs:import").startsWith("– SecOps logs:import: not tried"), report.lines().toString());
+            assertEquals(1, google.tokenExchanges().size(), "the AWS identity was exchanged once");
+            assertEquals(List.of(), google.importRequests(), "a check imports nothing into the SIEM");
+            nothingWritten();
+        }
+    }
+
+    @Test
+    void aTokenExchangeGoogleRefusesIsNamedWithWhatToCheck() {
+        serveFake();
+        try (FakeGoogle google = new FakeGoogle()) {
+            google.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/v1/token"))
+                    .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                            .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"The caller does not have"
+                                    + " permission\"}")));
+
+            CheckReport report = check(withSecOps(google));
+
+            assertFalse(report.ok());
+            String failed = line(report, "SecOps credentials");
+            assertTrue(failed.startsWith("✘ SecOps credentials: no Google access token for logs:import: the token exchange of the"
+                    + " configuration in SECOPS_CREDENTIAL_CONFIG failed ("), failed);
+            assertTrue(failed.contains("invalid_grant") && failed.endsWith("check the workload identity pool's AWS provider and the"
+                    + " binding of the function's role"), failed);
+            assertFalse(failed.contains(FakeGoogle.AWS_SECRET_ACCESS_KEY) || failed.contains(FakeGoogle.AWS_SESSION_TOKEN), failed);
+            assertEquals(List.of(), google.importRequests());
+        }
     }
 }
