@@ -70,20 +70,24 @@ class OAuthTest extends CollectorComponentTest {
         for (int i = 0; i < 250; i++) fake.addAudit(i, TestClock.START.minusSeconds(1800 - i), TestClock.START.minusSeconds(1800 - i));
     }
 
+    /**
+     * One stream: with two, the clock moves on with the other stream's answers, so a request sent with a token still
+     * fresh may reach the fake after an expiry the time between would make real (a 401, then a renewal and the same
+     * request again: a401RenewsTheAccessTokenOnceAndTheRequestSucceeds). On a busy machine that happened.
+     */
     @Test
     void aLongClientCredentialsPassRenewsTokensBeforeTheyExpire() {
         accountWithPages(300);
         fake.tokenLifetime(Duration.ofSeconds(45));
         fake.onRequest(() -> clock.advance(Duration.ofSeconds(10))); // each answer takes 10 s: a token lasts four requests
 
-        RunSummary summary = clientCredentials();
+        RunSummary summary = clientCredentials("RESOURCES", "incremental_tickets");
 
         assertTrue(summary.ok(), summary::failures);
-        assertEquals(250, summary.streams().get(0).records());
-        assertEquals(300, summary.streams().get(1).records());
+        assertEquals(300, summary.streams().get(0).records());
         assertTrue(fake.tokensIssued() >= 8, "renewed along the way: " + fake.tokensIssued());
         assertEquals(0, fake.expiredTokenRejections(), "no request failed because a token had expired");
-        assertEquals(0, summary.streams().get(1).retries());
+        assertEquals(0, summary.streams().get(0).retries());
     }
 
     @Test
