@@ -67,4 +67,52 @@ class LauncherIT {
         assertEquals("zendesk-crm-collector: no runner jar beside this launcher in " + empty.toRealPath()
                 + ": build it with ./mvnw package\n", run.stderr());
     }
+
+    /**
+     * Which archive the launcher gives which JVM, with a stand-in JDK whose java prints its arguments: the AOT cache
+     * only to JDK 25 or later (an older JVM refuses its options and would not start), the class-data archive otherwise.
+     */
+    @Test
+    void theAotCacheGoesToJdk25OrLaterAndTheClassDataArchiveToOlderJvms(@TempDir Path copy) throws Exception {
+        Path launcher = Files.copy(RunnerJar.launcher(), copy.resolve("zendesk-crm-collector"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(copy.resolve("zendesk-crm-collector-1.0.0-runner.jar"), "");
+        Files.createDirectory(copy.resolve("lib"));
+        Path jdk = Files.createDirectories(copy.resolve("jdk/bin"));
+        Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho \"$@\"\n");
+        java.toFile().setExecutable(true);
+        Path home = jdk.getParent();
+        String dir = copy.toRealPath().toString();
+
+        Files.writeString(copy.resolve("app.aot"), "");
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
+        Run on25 = runWith(launcher, copy, home);
+        assertTrue(on25.stdout().startsWith("-XX:AOTCache=" + dir + "/app.aot -Xlog:aot=off "), on25.stdout());
+        assertEquals("", on25.stderr());
+
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Run on17 = runWith(launcher, copy, home);
+        assertTrue(on17.stdout().startsWith("-Xlog:cds=off "), "no archive option at all: " + on17.stdout());
+        assertEquals("zendesk-crm-collector: the AOT cache (" + dir + "/app.aot) serves JDK 25 or later and " + home
+                + "/bin/java is older, so start-up is slower; run with the JDK that built it (JAVA_HOME)\n", on17.stderr());
+
+        Files.writeString(copy.resolve("app-cds.jsa"), "");
+        Run both = runWith(launcher, copy, home);
+        assertTrue(both.stdout().startsWith("-XX:SharedArchiveFile=" + dir + "/app-cds.jsa "), both.stdout());
+
+        Files.delete(home.resolve("release"));
+        Run unknown = runWith(launcher, copy, home);
+        assertTrue(unknown.stdout().startsWith("-XX:SharedArchiveFile=" + dir + "/app-cds.jsa "),
+                "a JVM of unknown version is not given the AOT cache's options: " + unknown.stdout());
+    }
+
+    private static Run runWith(Path launcher, Path workDir, Path javaHome) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--help").directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the launcher returns");
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
 }
