@@ -138,16 +138,22 @@ class PacingAndConcurrencyTest extends CollectorComponentTest {
             duringPasses.run();
         });
         int superseded = 0;
-        for (int round = 0; round < 4; round++) {
-            CountDownLatch go = new CountDownLatch(1);
-            CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
-            CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); });
-            go.countDown();
-            for (RunSummary s : List.of(a.get(), b.get())) {
-                assertTrue(s.ok(), "no pass of a pair fails: " + s.failures());
-                if (s.superseded()) superseded++;
+        // A thread for each pass of a pair: the common pool has one thread on 2 cores, and would run them one after the other.
+        java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 4; round++) {
+                CountDownLatch go = new CountDownLatch(1);
+                CompletableFuture<RunSummary> a = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); }, racers);
+                CompletableFuture<RunSummary> b = CompletableFuture.supplyAsync(() -> { await(go); return collector.run(settings); }, racers);
+                go.countDown();
+                for (RunSummary s : List.of(a.get(), b.get())) {
+                    assertTrue(s.ok(), "no pass of a pair fails: " + s.failures());
+                    if (s.superseded()) superseded++;
+                }
+                duringPasses.run();
             }
-            duringPasses.run();
+        } finally {
+            racers.shutdownNow();
         }
         assertTrue(superseded > 0, "at least one pass was fenced out");
         // Then the schedule: passes one after the other, once Zendesk has settled.

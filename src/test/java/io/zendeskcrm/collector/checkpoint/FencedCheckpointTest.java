@@ -55,28 +55,34 @@ class FencedCheckpointTest {
     void ofTwoPassesStartedTogetherExactlyOneOwnsTheCheckpoint(Supplier<CheckpointStore> s) throws Exception {
         CheckpointStore store = s.get();
         FencedCheckpoint.takeOver(store, "first").commit("s", at(5));
-        for (int round = 0; round < 10; round++) {
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<String>> passes = Stream.of("a" + round, "b" + round).map(name -> CompletableFuture.supplyAsync(() -> {
-                try {
-                    go.await();
-                    FencedCheckpoint mine = FencedCheckpoint.takeOver(store, name);
-                    mine.commit("s", at(100 + name.hashCode() % 50));
-                    return "owner";
-                } catch (SupersededException e) {
-                    return "superseded";
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            })).toList();
-            go.countDown();
-            List<String> outcomes = passes.stream().map(CompletableFuture::join).toList();
-            // One wins the take-over and the other yields; or one ran whole before the other took over.
-            // Never do both yield, and the stored owner is a pass that did not yield.
-            Checkpoint stored = Checkpoint.parse(store.load().orElseThrow().content(), "x");
-            int owner = stored.ownedBy("a" + round) ? 0 : stored.ownedBy("b" + round) ? 1 : -1;
-            assertTrue(owner >= 0, stored.toString());
-            assertEquals("owner", outcomes.get(owner), outcomes.toString());
+        // A thread for each pass: the common pool has one thread on 2 cores, and would run them one after the other.
+        java.util.concurrent.ExecutorService racers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                CountDownLatch go = new CountDownLatch(1);
+                List<CompletableFuture<String>> passes = Stream.of("a" + round, "b" + round).map(name -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                        FencedCheckpoint mine = FencedCheckpoint.takeOver(store, name);
+                        mine.commit("s", at(100 + name.hashCode() % 50));
+                        return "owner";
+                    } catch (SupersededException e) {
+                        return "superseded";
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, racers)).toList();
+                go.countDown();
+                List<String> outcomes = passes.stream().map(CompletableFuture::join).toList();
+                // One wins the take-over and the other yields; or one ran whole before the other took over.
+                // Never do both yield, and the stored owner is a pass that did not yield.
+                Checkpoint stored = Checkpoint.parse(store.load().orElseThrow().content(), "x");
+                int owner = stored.ownedBy("a" + round) ? 0 : stored.ownedBy("b" + round) ? 1 : -1;
+                assertTrue(owner >= 0, stored.toString());
+                assertEquals("owner", outcomes.get(owner), outcomes.toString());
+            }
+        } finally {
+            racers.shutdownNow();
         }
     }
 
