@@ -77,7 +77,7 @@ class LauncherIT {
      * only to JDK 25 or later (an older JVM refuses its options and would not start), the class-data archive otherwise.
      */
     @Test
-    void theAotCacheGoesToJdk25OrLaterAndTheClassDataArchiveToOlderJvms(@TempDir Path copy) throws Exception {
+    void theAotCacheGoesToJdk25OrLaterTheClassDataArchiveToOlderJvmsAndAMissingJvmIsNamed(@TempDir Path copy) throws Exception {
         Path launcher = Files.copy(RunnerJar.launcher(), copy.resolve("zendesk-crm-collector"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Files.writeString(copy.resolve("zendesk-crm-collector-1.0.0-runner.jar"), "");
         Files.createDirectory(copy.resolve("lib"));
@@ -107,6 +107,12 @@ class LauncherIT {
         Run unknown = runWith(launcher, copy, home);
         assertTrue(unknown.stdout().startsWith("-XX:SharedArchiveFile=" + dir + "/app-cds.jsa "),
                 "a JVM of unknown version is not given the AOT cache's options: " + unknown.stdout());
+
+        Path nowhere = copy.resolve("no-jdk");
+        Run noJava = runWith(launcher, copy, nowhere);
+        assertEquals(2, noJava.exitCode());
+        assertEquals("zendesk-crm-collector: JAVA_HOME (" + nowhere + ") has no bin/java: point it at a JDK 17 or later, or"
+                + " unset it to use java from PATH\n", noJava.stderr());
     }
 
     private static Run runWith(Path launcher, Path workDir, Path javaHome) throws Exception {
