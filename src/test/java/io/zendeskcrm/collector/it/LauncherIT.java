@@ -16,12 +16,17 @@ class LauncherIT {
     private record Run(int exitCode, String stdout, String stderr) {}
 
     private static Run run(Path launcher, Path workDir, String javaOpts, String... args) throws Exception {
+        return runOn(launcher, workDir, Path.of(System.getProperty("java.home")), javaOpts, args);
+    }
+
+    /** The launcher run with {@code javaHome} as JAVA_HOME. */
+    private static Run runOn(Path launcher, Path workDir, Path javaHome, String javaOpts, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
         if (javaOpts != null) pb.environment().put("JAVA_OPTS", javaOpts);
         Path out = Files.createTempFile(workDir, "stdout", "");
         Path err = Files.createTempFile(workDir, "stderr", "");
@@ -89,40 +94,29 @@ class LauncherIT {
 
         Files.writeString(copy.resolve("app.aot"), "");
         Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
-        Run on25 = runWith(launcher, copy, home);
+        Run on25 = runOn(launcher, copy, home, null, "--help");
         assertTrue(on25.stdout().startsWith("-XX:AOTCache=" + dir + "/app.aot -Xlog:aot*=off "), on25.stdout());
         assertEquals("", on25.stderr());
 
         Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
-        Run on17 = runWith(launcher, copy, home);
+        Run on17 = runOn(launcher, copy, home, null, "--help");
         assertTrue(on17.stdout().startsWith("-Xlog:cds=off "), "no archive option at all: " + on17.stdout());
         assertEquals("zendesk-crm-collector: the AOT cache (" + dir + "/app.aot) serves JDK 25 or later and " + home
                 + "/bin/java is older, so start-up is slower; run with the JDK that built it (JAVA_HOME)\n", on17.stderr());
 
         Files.writeString(copy.resolve("app-cds.jsa"), "");
-        Run both = runWith(launcher, copy, home);
+        Run both = runOn(launcher, copy, home, null, "--help");
         assertTrue(both.stdout().startsWith("-XX:SharedArchiveFile=" + dir + "/app-cds.jsa "), both.stdout());
 
         Files.delete(home.resolve("release"));
-        Run unknown = runWith(launcher, copy, home);
+        Run unknown = runOn(launcher, copy, home, null, "--help");
         assertTrue(unknown.stdout().startsWith("-XX:SharedArchiveFile=" + dir + "/app-cds.jsa "),
                 "a JVM of unknown version is not given the AOT cache's options: " + unknown.stdout());
 
         Path nowhere = copy.resolve("no-jdk");
-        Run noJava = runWith(launcher, copy, nowhere);
+        Run noJava = runOn(launcher, copy, nowhere, null, "--help");
         assertEquals(2, noJava.exitCode());
         assertEquals("zendesk-crm-collector: JAVA_HOME (" + nowhere + ") has no bin/java: point it at a JDK 17 or later, or"
                 + " unset it to use java from PATH\n", noJava.stderr());
-    }
-
-    private static Run runWith(Path launcher, Path workDir, Path javaHome) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--help").directory(workDir.toFile());
-        pb.environment().clear();
-        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().put("JAVA_HOME", javaHome.toString());
-        Process p = pb.start();
-        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the launcher returns");
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }
