@@ -185,6 +185,42 @@ class SecOpsDeliveryTest {
         assertEquals(2L, summary.streams().get(0).delivered());
     }
 
+    /** Regression: a token exchange that failed once failed the stream's pass, although nothing was wrong. */
+    @Test
+    void aTokenExchangeThatFailsOnceIsTriedAgainAndTheBatchSentOnce() {
+        google.answerTokenExchanges(503, 200);
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+
+        RunSummary summary = jobs.job(store, sink, 0, new ListStream("s", 2, 2)).delivering(delivery(sink)).run();
+
+        assertTrue(summary.ok(), summary.failures());
+        assertEquals(2, google.tokenExchanges().size(), "the failed exchange, then one that gave a token");
+        assertEquals(List.of(Duration.ofMillis(750)), sleeper.waits(), "the collector's first backoff");
+        assertEquals(1, google.importRequests().size());
+        assertEquals(linesInBucket(sink), imported(google));
+        assertTrue(store.checkpoint().delivery("s").isEmpty());
+    }
+
+    @Test
+    void aTokenExchangeThatKeepsFailingStopsTheStreamAfterHttpRetriesNamingTheConfigurationAndLeavesTheObjectPending() {
+        google.answerTokenExchanges(400);
+        MemoryStore store = new MemoryStore();
+        MemorySink sink = new MemorySink();
+
+        RunSummary summary = jobs.job(store, sink, 0, new ListStream("s", 3, 2)).delivering(delivery(sink)).run();
+
+        assertFalse(summary.ok());
+        String error = summary.streams().get(0).error();
+        assertTrue(error.startsWith("s: no Google access token for logs:import: the token exchange of the configuration in the test"
+                + " configuration failed"), error);
+        assertEquals(4, google.tokenExchanges().size(), "the first exchange and HTTP_RETRIES (3) more");
+        assertEquals(3, sleeper.waits().size());
+        assertEquals(0, google.importRequests().size());
+        assertEquals(1, sink.objects.size(), "the stream stops at the first page it could not deliver");
+        assertEquals(1, store.checkpoint().delivery("s").orElseThrow().get("objects").size(), "the object waits for the next pass");
+    }
+
     @Test
     void throttlingPastTheTimeBudgetLeavesTheRecordsPendingForTheNextPass() {
         google.answerImports(429);

@@ -20,8 +20,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Sends one body to {@code logs:import} until SecOps takes it or refuses it for good. 429 and 5xx are
- * waited out (Retry-After, else the collector's backoff) within the pass's time budget; 5xx and I/O
- * errors count against {@code HTTP_RETRIES}. 400, 403 and 404 fail at once, naming what to fix. The
+ * waited out (Retry-After, else the collector's backoff) within the pass's time budget; 5xx, I/O errors
+ * and failed token exchanges count against {@code HTTP_RETRIES}. 400, 403 and 404 fail at once, naming what to fix. The
  * access token goes in the request's header only; no message carries it or a record.
  */
 public final class ChronicleImport {
@@ -66,13 +66,24 @@ public final class ChronicleImport {
         boolean unanswered = false;
         Duration throttledFor = Duration.ZERO;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .header("Authorization", "Bearer " + tokens.token(stream))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             String problem;
             Duration wait;
             boolean throttled = false;
+            String token;
+            try {
+                token = tokens.token(stream);
+            } catch (DeliveryException e) {
+                // Nothing was sent: the token exchange (AWS identity to Google STS, perhaps impersonation) failed, and a
+                // blip there is waited out as an import's 5xx is; a configuration that is wrong fails the same way each time.
+                if (++failures > retries) throw giveUp(unanswered, notTaken, e);
+                backOff(stream, what, "the token exchange failed", RetryingRequests.backoff(failures, jitter.getAsDouble()),
+                        unanswered, notTaken);
+                continue;
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             try {
                 HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
@@ -110,16 +121,21 @@ public final class ChronicleImport {
                             + throttledFor.toSeconds() + " s in all; " + what + " waits for the next pass"));
                 }
             }
-            if (deadline.wouldPass(clock.instant(), wait)) {
-                throw giveUp(unanswered, notTaken, new OutOfTimeException(stream + ": logs:import of " + what + " ("
-                        + problem + "): waiting " + wait.toSeconds() + " s to send again would pass the run's time budget"));
-            }
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DeliveryException(stream + ": interrupted while waiting to send " + what + " to SecOps");
-            }
+            backOff(stream, what, problem, wait, unanswered, notTaken);
+        }
+    }
+
+    /** Waits {@code wait} before the next attempt, unless that would pass the run's time budget. */
+    private void backOff(String stream, String what, String problem, Duration wait, boolean unanswered, Runnable notTaken) {
+        if (deadline.wouldPass(clock.instant(), wait)) {
+            throw giveUp(unanswered, notTaken, new OutOfTimeException(stream + ": logs:import of " + what + " ("
+                    + problem + "): waiting " + wait.toSeconds() + " s to send again would pass the run's time budget"));
+        }
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException(stream + ": interrupted while waiting to send " + what + " to SecOps");
         }
     }
 

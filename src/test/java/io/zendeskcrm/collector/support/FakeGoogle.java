@@ -95,11 +95,27 @@ public final class FakeGoogle implements AutoCloseable {
         }
     }
 
-    private void stubAuth() {
-        server.stubFor(post(urlEqualTo("/v1/token")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
+    /** The token exchange answers these statuses in turn (200 with a token, else an OAuth error), then the last one for ever. */
+    public void answerTokenExchanges(int... statuses) {
+        for (int i = 0; i < statuses.length; i++) {
+            String state = i == 0 ? Scenario.STARTED : "exchange-" + i;
+            ResponseDefinitionBuilder answer = statuses[i] == 200 ? token()
+                    : aResponse().withStatus(statuses[i]).withHeader("Content-Type", "application/json")
+                            .withBody("{\"error\":\"" + (statuses[i] == 400 ? "invalid_grant" : "temporarily_unavailable")
+                                    + "\",\"error_description\":\"The token exchange failed.\"}");
+            var m = post(urlEqualTo("/v1/token")).atPriority(1).inScenario("exchanges").whenScenarioStateIs(state).willReturn(answer);
+            server.stubFor(i < statuses.length - 1 ? m.willSetStateTo("exchange-" + (i + 1)) : m);
+        }
+    }
+
+    private static ResponseDefinitionBuilder token() {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody("{\"access_token\":\"" + ACCESS_TOKEN + "\",\"issued_token_type\":"
-                        + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+                        + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+    }
+
+    private void stubAuth() {
+        server.stubFor(post(urlEqualTo("/v1/token")).willReturn(token()));
         server.stubFor(get(urlEqualTo("/latest/meta-data/placement/availability-zone")).willReturn(aResponse().withBody("us-east-1b")));
         server.stubFor(get(urlEqualTo("/latest/meta-data/iam/security-credentials")).willReturn(aResponse().withBody("collector-role")));
         server.stubFor(get(urlEqualTo("/latest/meta-data/iam/security-credentials/collector-role")).willReturn(aResponse()
