@@ -21,8 +21,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Sends one body to {@code logs:import} until SecOps takes it or refuses it for good. 429 and 5xx are
  * waited out (Retry-After, else the collector's backoff) within the pass's time budget; 5xx, I/O errors
- * and failed token exchanges count against {@code HTTP_RETRIES}. 400, 403 and 404 fail at once, naming what to fix. The
- * access token goes in the request's header only; no message carries it or a record.
+ * and failed token exchanges count against {@code HTTP_RETRIES}. 400, 403 and 404 fail at once, naming
+ * what to fix. The access token goes in the request's header only; no message carries it or a record.
  */
 public final class ChronicleImport {
     private static final ObjectMapper JSON = new ObjectMapper();
